@@ -1,13 +1,19 @@
 using System.CommandLine;
+using KvsProducer.Cli.Commands;
 
 namespace KvsProducer.Cli;
 
 /// <summary>The <c>kvs</c> command line.</summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+
+    public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("kvs — Amazon Kinesis Video Streams from the command line.");
-        return root.Parse(args).Invoke();
+        var root = new RootCommand("kvs — Amazon Kinesis Video Streams from the command line.")
+        {
+            PackageCommand.Create(),
+        };
+        return root;
     }
 }
