@@ -52,6 +52,12 @@ internal sealed record H264SequenceParameterSet
     /// <summary>Displayed height in pixels, after frame cropping.</summary>
     public int Height { get; init; }
 
+    /// <summary>pic_width_in_mbs_minus1 + 1.</summary>
+    public int PicWidthInMbs { get; init; }
+
+    /// <summary>FrameHeightInMbs (H.264 equation 7-18): map units × (2 − frame_mbs_only_flag).</summary>
+    public int FrameHeightInMbs { get; init; }
+
     /// <summary>VUI max_num_reorder_frames when bitstream_restriction_flag is set; null otherwise.</summary>
     public int? MaxNumReorderFrames { get; init; }
 
@@ -66,6 +72,45 @@ internal sealed record H264SequenceParameterSet
     /// field ticks), or null when the SPS carries no timing.
     /// </summary>
     public double? FrameRate => NumUnitsInTick != 0 && TimeScale != 0 ? TimeScale / (2.0 * NumUnitsInTick) : null;
+
+    /// <summary>
+    /// max_num_reorder_frames, or when the VUI does not code it the value H.264 §E.2.1 infers: 0 for the
+    /// intra profiles (constraint_set3 with profile 44, 86, 100, 110, 122 or 244), else MaxDpbFrames
+    /// (Annex A: MaxDpbMbs of the level / frame size in macroblocks, at most 16).
+    /// </summary>
+    public int EffectiveMaxNumReorderFrames
+    {
+        get
+        {
+            if (MaxNumReorderFrames is { } coded)
+            {
+                return coded;
+            }
+
+            if ((ConstraintFlags & 0x10) != 0 && ProfileIdc is 44 or 86 or 100 or 110 or 122 or 244)
+            {
+                return 0;
+            }
+
+            // H.264 Table A-1, MaxDpbMbs by level_idc (level 1b is coded 9, or 11 with constraint_set3).
+            var maxDpbMbs = LevelIdc switch
+            {
+                <= 11 when LevelIdc != 11 || ((ConstraintFlags & 0x10) != 0 && ProfileIdc is 66 or 77 or 88) => 396,
+                11 => 900,
+                <= 20 => 2376,
+                21 => 4752,
+                <= 30 => 8100,
+                31 => 18000,
+                32 => 20480,
+                <= 41 => 32768,
+                42 => 34816,
+                50 => 110400,
+                <= 52 => 184320,
+                _ => 696320,
+            };
+            return Math.Min(maxDpbMbs / Math.Max(1, PicWidthInMbs * FrameHeightInMbs), 16);
+        }
+    }
 
     /// <summary>The profile's name as H.264 Annex A calls it.</summary>
     public string ProfileName => ProfileIdc switch
@@ -204,6 +249,8 @@ internal sealed record H264SequenceParameterSet
             PicOrderCntType = picOrderCntType,
             Log2MaxPicOrderCntLsb = log2MaxPocLsb,
             FrameMbsOnly = frameMbsOnly,
+            PicWidthInMbs = widthInMbs,
+            FrameHeightInMbs = heightInMapUnits * frameHeightFactor,
             Width = (int)width,
             Height = (int)height,
         };
