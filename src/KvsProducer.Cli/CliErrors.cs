@@ -18,15 +18,19 @@ internal static class CliErrors
             await Console.Error.WriteLineAsync($"kvs {command}: cancelled.").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (FormatException error)
+        catch (Exception error) when (error is FormatException or ArgumentException)
         {
-            await Console.Error.WriteLineAsync($"kvs {command}: {error.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"kvs {command}: {MessageOf(error)}").ConfigureAwait(false);
             return ExitCodes.InvalidArguments;
         }
-        catch (Exception error) when (error is KvsProducerException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is KvsProducerException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"kvs {command}: {error.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>The message without .NET's " (Parameter 'X')" suffix: the message already names the option.</summary>
+    private static string MessageOf(Exception error) =>
+        error is ArgumentException { ParamName: { } name } ? error.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : error.Message;
 }

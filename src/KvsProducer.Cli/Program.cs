@@ -6,7 +6,22 @@ namespace KvsProducer.Cli;
 /// <summary>The <c>kvs</c> command line.</summary>
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+    public static async Task<int> Main(string[] args)
+    {
+        var parsed = BuildRoot().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // README: exit code 2 for a wrong command line (System.CommandLine's own default is 1).
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"kvs: {error.Message} (see 'kvs --help')").ConfigureAwait(false);
+            }
+
+            return ExitCodes.InvalidArguments;
+        }
+
+        return await parsed.InvokeAsync().ConfigureAwait(false);
+    }
 
     public static RootCommand BuildRoot()
     {

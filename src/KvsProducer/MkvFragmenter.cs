@@ -97,7 +97,8 @@ public sealed class MkvFragmenter
         }
 
         // The first key frame brings the header (its parameter sets may be the codec private data).
-        var newHeader = _header is null ? BuildHeader(frame, out var pictureSize) : null;
+        (int Width, int Height) pictureSize = default;
+        var newHeader = _header is null ? BuildHeader(frame, out pictureSize) : null;
         var startsFragment = StartsFragment(frame, ptsUnits);
         if (startsFragment)
         {

@@ -60,6 +60,15 @@ public sealed record MkvFragmenterOptions
             throw new ArgumentException($"FragmentDuration {FragmentDuration.TotalSeconds:0.###} s is out of range: use 1 to 30 s (2 s is the default; the service refuses fragments over 10 s).", nameof(FragmentDuration));
         }
 
+        // kvs-protocol.md §5.1: block timecodes are int16 offsets from the cluster, so the scale bounds
+        // how long a cluster can last; below FragmentDuration every frame would end up in its own fragment.
+        if (TimecodeScale.Ticks * short.MaxValue < FragmentDuration.Ticks)
+        {
+            throw new ArgumentException(
+                $"TimecodeScale {TimecodeScale.TotalMilliseconds:0.####} ms lets a fragment span only {TimecodeScale.TotalMilliseconds * short.MaxValue:0.###} ms (blocks carry 16-bit offsets), less than FragmentDuration {FragmentDuration.TotalSeconds:0.###} s: use a TimecodeScale of at least {Math.Ceiling(FragmentDuration.TotalMicroseconds / short.MaxValue)} µs (1 ms is the default).",
+                nameof(TimecodeScale));
+        }
+
         if (!SegmentUid.IsEmpty && SegmentUid.Length != 16)
         {
             throw new ArgumentException($"SegmentUid has {SegmentUid.Length} bytes: use exactly 16, or leave it empty for a random one.", nameof(SegmentUid));

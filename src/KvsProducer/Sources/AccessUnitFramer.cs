@@ -36,10 +36,10 @@ internal sealed class AccessUnitFramer
         {
             var nal = accessUnit.Span.Slice(offset, length);
             isKeyFrame |= NalUnitTypes.IsRandomAccess(_codec, NalUnitTypes.TypeOf(_codec, nal));
-            _presentation.Observe(nal);
+            _presentation.AddNalUnit(nal);
         }
 
-        var presentation = _presentation.PresentationTimeOf(decoding, duration);
+        var presentation = _presentation.CompleteAccessUnit(decoding, duration);
         return new Frame(accessUnit, presentation, decoding, duration, isKeyFrame ? FrameFlags.KeyFrame : FrameFlags.None);
     }
 

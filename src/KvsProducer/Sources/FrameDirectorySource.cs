@@ -24,7 +24,7 @@ internal sealed class FrameDirectorySource : IFrameSource
         Array.Sort(_files, StringComparer.Ordinal);
         if (_files.Length == 0)
         {
-            throw new ArgumentException($"Frame directory '{directory}' holds no files: put one Annex-B frame per file in it (e.g. frame-0001.h264).");
+            throw new InvalidDataException($"Frame directory '{directory}' holds no files: put one Annex-B frame per file in it (e.g. frame-0001.h264).");
         }
 
         _framesPerSecond = framesPerSecond;

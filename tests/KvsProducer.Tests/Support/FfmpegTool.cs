@@ -75,7 +75,8 @@ internal static class FfmpegTool
         return path;
     }
 
-    private static (string StandardOutput, string StandardError) Run(string tool, string[] arguments)
+    /// <summary>Runs <paramref name="tool"/> (any installed program, e.g. mkvinfo), failing with its stderr on a non-zero exit.</summary>
+    public static (string StandardOutput, string StandardError) Run(string tool, string[] arguments)
     {
         var start = new ProcessStartInfo(tool)
         {
