@@ -205,6 +205,7 @@ public sealed class IotCredentialsProvider : ICredentialsProvider, IDisposable
         RequireFile(privateKeyPath, "device private key", nameof(IotCredentialsOptions.PrivateKeyPath));
         try
         {
+            // Throws CryptographicException for a file without PEM, ArgumentException for a key that is not the certificate's.
             var certificate = X509Certificate2.CreateFromPemFile(certificatePath, privateKeyPath);
 
             // A PEM file may carry the intermediates after the leaf; they go out in the handshake.
@@ -225,7 +226,7 @@ public sealed class IotCredentialsProvider : ICredentialsProvider, IDisposable
 
             return new DeviceCertificate(certificate, intermediates);
         }
-        catch (CryptographicException exception)
+        catch (Exception exception) when (exception is CryptographicException or ArgumentException)
         {
             throw new CredentialsException(
                 CredentialsFailure.InvalidFormat,
