@@ -87,8 +87,10 @@ public sealed class AwsSdkCredentialsProvider : ICredentialsProvider, IDisposabl
             credentials = _credentials ?? await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             immutable = await credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonClientException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException and not CredentialsException)
         {
+            // AmazonClientException when the chain finds nothing; AmazonServiceException (STS, SSO)
+            // or HttpRequestException (metadata endpoints) when a source fails.
             throw new CredentialsException(
                 CredentialsFailure.NotResolved,
                 (_credentials is null

@@ -39,9 +39,10 @@ public sealed class IotCredentialsProvider : ICredentialsProvider, IDisposable
         _options = options;
         _uri = options.CredentialsUri();
 
+        // The CA bundle first: a bad bundle then leaves no loaded private key behind.
+        var trust = options.CaCertificatePath is { } caPath ? LoadCaBundle(caPath) : null;
         var chain = LoadDeviceCertificate(options.CertificatePath, options.PrivateKeyPath);
         _certificate = chain.Certificate;
-        var trust = options.CaCertificatePath is { } caPath ? LoadCaBundle(caPath) : null;
 
         var ssl = new SslClientAuthenticationOptions
         {
