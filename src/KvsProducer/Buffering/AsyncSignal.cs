@@ -44,6 +44,15 @@ internal sealed class AsyncSignal : IValueTaskSource
         return new ValueTask(this, version);
     }
 
+    /// <summary>Forgets a Set that no wait consumed (the caller has just seen that there is nothing to wait for... yet).</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _signaled = false;
+        }
+    }
+
     public void Set()
     {
         lock (_lock)

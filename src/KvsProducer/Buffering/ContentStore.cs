@@ -212,7 +212,7 @@ internal sealed class ContentStore : IDisposable
     {
         double used = (double)HeldSegments / MaxSegments;
         bool under = Volatile.Read(ref _storagePressure);
-        if (under ? used > StoragePressureLeave : used < StoragePressureEnter)
+        if (under ? used > StoragePressureLeave : used <= StoragePressureEnter)
         {
             return;
         }
@@ -221,7 +221,7 @@ internal sealed class ContentStore : IDisposable
         lock (_pressureLock)
         {
             used = (double)HeldSegments / MaxSegments;
-            if (!_storagePressure && used >= StoragePressureEnter)
+            if (!_storagePressure && used > StoragePressureEnter)
             {
                 _storagePressure = true;
                 _storagePressures++;

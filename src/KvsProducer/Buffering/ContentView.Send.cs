@@ -165,8 +165,25 @@ internal sealed partial class ContentView
         Flush();
     }
 
-    /// <summary>Waits until a frame is committed after the sender found nothing to read (one waiter: the sender).</summary>
-    public ValueTask WaitForDataAsync(CancellationToken cancellationToken = default) => _dataSignal.WaitAsync(cancellationToken);
+    /// <summary>Completes when the session has bytes to read: at once if it has, else when a frame is committed
+    /// (one waiter: the session's sender). No allocation.</summary>
+    public ValueTask WaitForDataAsync(int sessionId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            CheckSession(sessionId);
+            StepOverDoneFragments();
+            if (_headerSent < _header.Length || _current < _head)
+            {
+                return default;
+            }
+
+            // A commit after this point sets the signal again, so no wake-up is lost.
+            _dataSignal.Reset();
+        }
+
+        return _dataSignal.WaitAsync(cancellationToken);
+    }
 
     private void CheckSession(int sessionId)
     {
