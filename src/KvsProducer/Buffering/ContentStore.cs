@@ -135,6 +135,10 @@ internal sealed class ContentStore : IDisposable
     public void Return(StoreSegment segment)
     {
         segment.Attach(0);
+#if DEBUG
+        // Debug builds poison returned memory, so a test that reads a segment after it was freed sees garbage.
+        Array.Fill(segment.Array, (byte)0xDD);
+#endif
         lock (_poolLock)
         {
             _free[_freeCount++] = segment;

@@ -382,7 +382,14 @@ internal sealed partial class ContentView
         }
 
         sizeHint = Math.Max(sizeHint, 1);
-        EnsureWritable(_writeOffset + sizeHint);
+        if (_writeOffset == _log.CapacityEnd)
+        {
+            // Past the reservation's last segment: only a writer that outgrew its reservation gets here.
+            EnsureWritable(_writeOffset + 1);
+        }
+
+        // A size hint larger than what is left of the reservation is fine (IBufferWriter hints are upper
+        // bounds); only what is Advanced has to fit.
         var memory = _log.GetWritableMemory(_writeOffset);
         if (memory.Length >= sizeHint)
         {

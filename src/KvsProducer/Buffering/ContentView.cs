@@ -118,6 +118,18 @@ internal sealed partial class ContentView : IDisposable
         }
     }
 
+    /// <summary>Segments this stream holds in the store's budget.</summary>
+    public int HeldSegments
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _log.HeldSegments;
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
