@@ -176,6 +176,20 @@ public class AnnexBAccessUnitReaderTests
     }
 
     [Test]
+    public async Task An_access_unit_of_exactly_the_maximum_size_is_accepted()
+    {
+        string clip = "h264-640x480";
+        int largest = Directory.GetFiles(TestData.PathOf(clip)).Max(file => (int)new FileInfo(file).Length);
+
+        var units = await ReadAllAsync(File.OpenRead(TestData.PathOf(clip + ".h264")), VideoCodec.H264, largest);
+        var oneByteLess = Assert.ThrowsAsync<KvsProducerException>(
+            () => ReadAllAsync(File.OpenRead(TestData.PathOf(clip + ".h264")), VideoCodec.H264, largest - 1));
+
+        Assert.That(units.Max(u => u.Bytes.Length), Is.EqualTo(largest));
+        Assert.That(oneByteLess!.Message, Does.Contain($"larger than the maximum of {largest - 1} bytes"));
+    }
+
+    [Test]
     public async Task A_stream_of_zero_bytes_is_refused()
     {
         var error = Assert.ThrowsAsync<KvsProducerException>(() => ReadAllAsync(new MemoryStream(new byte[100]), VideoCodec.H264));
