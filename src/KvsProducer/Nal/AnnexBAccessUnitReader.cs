@@ -133,7 +133,7 @@ internal sealed class AnnexBAccessUnitReader : IDisposable
             int type = NalUnitTypes.TypeOf(_codec, nalUnit);
             if (sawSlice && StartsAccessUnit(nalUnit, type))
             {
-                // The zero_byte of a 4-byte start code belongs to the next access unit (H.264 B.1.1).
+                // The zero_byte of a 4-byte start code belongs to the next access unit (H.264 B.1.1: byte_stream_nal_unit begins with it).
                 int boundary = startCode > _start && _buffer[startCode - 1] == 0 ? startCode - 1 : startCode;
                 return Emit(boundary, randomAccess);
             }
@@ -222,7 +222,7 @@ internal sealed class AnnexBAccessUnitReader : IDisposable
         };
     }
 
-    // Finds the first start code; what precedes it must be zero bytes (leading_zero_8bits, H.264 B.2).
+    // Finds the first start code; what precedes it must be zero bytes (leading_zero_8bits, H.264 B.1).
     private async ValueTask<bool> SkipToFirstStartCodeAsync(CancellationToken cancellationToken)
     {
         int firstNonZero;
