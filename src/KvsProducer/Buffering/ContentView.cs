@@ -118,6 +118,22 @@ internal sealed partial class ContentView : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when the fragment the writer is appending to was dropped or skipped: the next frame must start a
+    /// fragment (frames continuing it are refused with <see cref="FrameDropReason.FragmentStartDropped"/>).
+    /// The stream layer should make the MKV writer open a Cluster at the next key frame.
+    /// </summary>
+    public bool NeedsFragmentStart
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_acceptsContinuation;
+            }
+        }
+    }
+
     /// <summary>Segments this stream holds in the store's budget.</summary>
     public int HeldSegments
     {
