@@ -161,8 +161,9 @@ int32_t kvsmedia_encoder_open(kvsmedia_source *source, AVStream *stream)
         char what[128];
         snprintf(what, sizeof what, "opening the H.264 encoder %s", wanted);
         int32_t status = kvsmedia_fail(source, ret, what);
-        /* An encoder that cannot open on this machine is "unsupported" here, whatever errno. */
-        return status == KVSMEDIA_ERROR || status == KVSMEDIA_NOT_FOUND ? KVSMEDIA_UNSUPPORTED : status;
+        /* An encoder that cannot open on this machine (no /dev node, refused settings) is
+         * "unsupported" here, whatever errno the driver chose. */
+        return status == KVSMEDIA_OUT_OF_MEMORY ? status : KVSMEDIA_UNSUPPORTED;
     }
     snprintf(source->encoder_name, sizeof source->encoder_name, "%s", wanted);
     source->time_base = encode->encoder->time_base;
