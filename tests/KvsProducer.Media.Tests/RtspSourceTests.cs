@@ -1,0 +1,77 @@
+namespace KvsProducer.Media.Tests;
+
+/// <summary>A live RTSP camera (GStreamer) read in passthrough, and reconnected when it drops.</summary>
+[NonParallelizable]
+public sealed class RtspSourceTests
+{
+    private static readonly MediaSourceOptions FastReconnect = new()
+    {
+        OpenTimeout = TimeSpan.FromSeconds(5),
+        ReadTimeout = TimeSpan.FromSeconds(3),
+        ReconnectDelay = TimeSpan.FromMilliseconds(200),
+        MaxReconnectDelay = TimeSpan.FromSeconds(1),
+        MaxReconnectAttempts = 30,
+    };
+
+    [OneTimeSetUp]
+    public void RequireGStreamer() => RtspCamera.SkipUnlessAvailable();
+
+    [TestCase("tcp")]
+    [TestCase("udp")]
+    public async Task Camera_is_read_in_passthrough_starting_at_a_key_frame_with_increasing_times(string transport)
+    {
+        using RtspCamera camera = RtspCamera.Start();
+        using MediaSource source = MediaSource.Open(camera.Url(transport), FastReconnect);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        List<FrameRecord> frames = await FrameRecord.ReadAsync(source, max: 30, timeout.Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(source.EncoderName, Is.Null);
+            Assert.That(source.Track.Codec, Is.EqualTo(VideoCodec.H264));
+            Assert.That(source.Track.NalUnitFormat, Is.EqualTo(NalUnitFormat.AnnexB));
+            Assert.That((source.Track.Width, source.Track.Height), Is.EqualTo((320, 240)));
+            Assert.That(frames, Has.Count.EqualTo(30));
+            Assert.That(frames[0].IsKeyFrame, Is.True);
+            Assert.That(frames.All(f => NalBytes.StartsWithStartCode(f.Data)), Is.True);
+            Assert.That(frames.Select(f => f.DecodingTime), Is.Ordered.Ascending.And.Unique);
+        });
+    }
+
+    [Test]
+    public async Task Camera_killed_and_restarted_is_reconnected_with_times_that_keep_increasing()
+    {
+        using RtspCamera camera = RtspCamera.Start();
+        using MediaSource source = MediaSource.Open(camera.Url("tcp"), FastReconnect);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var frames = new List<(FrameRecord Frame, int Reconnects)>();
+        Task? restart = null;
+
+        await foreach (Frame frame in source.ReadFramesAsync(timeout.Token))
+        {
+            frames.Add((FrameRecord.Of(frame), source.Reconnects));
+            if (frames.Count == 15)
+            {
+                camera.Kill();
+                restart = Task.Delay(500).ContinueWith(_ => camera.Launch(), TaskScheduler.Default);
+            }
+
+            if (frames.Count(f => f.Reconnects > 0) == 15)
+            {
+                break;
+            }
+        }
+
+        await restart!;
+        int firstAfter = frames.FindIndex(f => f.Reconnects > 0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(source.Reconnects, Is.GreaterThanOrEqualTo(1));
+            Assert.That(frames[firstAfter].Frame.IsKeyFrame, Is.True, "the first frame after a reconnect must be a key frame");
+            Assert.That(frames.Select(f => f.Frame.DecodingTime), Is.Ordered.Ascending.And.Unique);
+            // The outage (>= 0.5 s) shows in the stream's time: no frames are made up to fill it.
+            Assert.That(frames[firstAfter].Frame.DecodingTime - frames[firstAfter - 1].Frame.DecodingTime, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400)));
+        });
+    }
+}
