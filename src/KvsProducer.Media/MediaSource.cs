@@ -324,6 +324,7 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
         ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "preset", options.Preset));
         ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "crf", options.Crf.ToString(CultureInfo.InvariantCulture)));
         ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "bitrate", options.Bitrate.ToString(CultureInfo.InvariantCulture)));
+        ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "threads", options.EncoderThreads.ToString(CultureInfo.InvariantCulture)));
         ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "bframes", options.BFrames.ToString(CultureInfo.InvariantCulture)));
         // The GOP in frames is computed natively from the source's rate: pass the interval in ms.
         ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "gop_ms", ((long)options.KeyFrameInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)));

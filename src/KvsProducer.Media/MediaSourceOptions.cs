@@ -29,6 +29,9 @@ public sealed record MediaSourceOptions
     /// <summary>B-frames between reference frames (0: none, the live-streaming default).</summary>
     public int BFrames { get; init; }
 
+    /// <summary>Encoder threads; 0 lets FFmpeg choose. Fix it (1) when outputs must match across machines.</summary>
+    public int EncoderThreads { get; init; }
+
     /// <summary>Picture size of test patterns and cameras, overriding the URI's <c>size=</c>; 0 keeps it.</summary>
     public int Width { get; init; }
 
@@ -99,6 +102,11 @@ public sealed record MediaSourceOptions
         if (BFrames is < 0 or > 16)
         {
             throw new ArgumentException($"BFrames {BFrames} is out of range: use 0 to 16.", nameof(BFrames));
+        }
+
+        if (EncoderThreads is < 0 or > 64)
+        {
+            throw new ArgumentException($"EncoderThreads {EncoderThreads} is out of range: use 0 (FFmpeg's choice) to 64.", nameof(EncoderThreads));
         }
 
         if (Width is < 0 or > 16384 || Height is < 0 or > 16384 || (Width == 0) != (Height == 0))
