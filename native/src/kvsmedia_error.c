@@ -9,10 +9,12 @@
 
 static int32_t classify(const kvsmedia_source *source, int averror)
 {
-    if (averror == AVERROR_EXIT || averror == AVERROR(EINTR)) {
-        if (source->timed_out) return KVSMEDIA_TIMEOUT;
-        return atomic_load(&source->interrupted) ? KVSMEDIA_INTERRUPTED : KVSMEDIA_ERROR;
-    }
+    /* Once the interrupt callback fired, whatever FFmpeg returns (AVERROR_EXIT, or the RTSP
+     * demuxer's INVALIDDATA for a reply cut short) is the consequence of the timeout or the
+     * interruption, not the cause. */
+    if (averror != AVERROR_EOF && source->timed_out) return KVSMEDIA_TIMEOUT;
+    if (averror != AVERROR_EOF && atomic_load(&source->interrupted)) return KVSMEDIA_INTERRUPTED;
+    if (averror == AVERROR_EXIT || averror == AVERROR(EINTR)) return KVSMEDIA_ERROR;
     switch (averror) {
     case AVERROR_EOF: return KVSMEDIA_END_OF_STREAM;
     case AVERROR(ENOENT):
@@ -51,7 +53,7 @@ int32_t kvsmedia_fail(kvsmedia_source *source, int averror, const char *what)
     char text[AV_ERROR_MAX_STRING_SIZE];
     av_strerror(averror, text, sizeof text);
     int32_t status = classify(source, averror);
-    if (status == KVSMEDIA_TIMEOUT && averror == AVERROR_EXIT) {
+    if (status == KVSMEDIA_TIMEOUT && source->timed_out) {
         snprintf(text, sizeof text, "no data within the timeout");
     }
     snprintf(source->error, sizeof source->error, "%s: %s", what, text);

@@ -9,11 +9,13 @@ namespace KvsProducer.Media.Tests;
 internal sealed class RtspCamera : IDisposable
 {
     private const string Python = "/usr/bin/python3";
+    private readonly string[] _credentials;
     private Process? _process;
 
-    private RtspCamera(int port)
+    private RtspCamera(int port, string[] credentials)
     {
         Port = port;
+        _credentials = credentials;
     }
 
     public int Port { get; }
@@ -41,9 +43,10 @@ internal sealed class RtspCamera : IDisposable
         }
     }
 
-    public static RtspCamera Start()
+    /// <summary>Starts a camera; with <paramref name="user"/> it asks for Basic credentials.</summary>
+    public static RtspCamera Start(string? user = null, string? password = null)
     {
-        var camera = new RtspCamera(SourceErrorTests.FreePort());
+        var camera = new RtspCamera(SourceErrorTests.FreePort(), user is null ? [] : ["--user", user, "--password", password ?? string.Empty]);
         camera.Launch();
         return camera;
     }
@@ -64,7 +67,7 @@ internal sealed class RtspCamera : IDisposable
     /// <summary>The camera comes back on the same port.</summary>
     public void Launch()
     {
-        var start = new ProcessStartInfo(Python, [Path.Combine(AppContext.BaseDirectory, "rtsp", "rtsp_camera.py"), Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo(Python, [Path.Combine(AppContext.BaseDirectory, "rtsp", "rtsp_camera.py"), Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. _credentials])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

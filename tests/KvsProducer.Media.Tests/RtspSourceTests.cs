@@ -74,4 +74,66 @@ public sealed class RtspSourceTests
             Assert.That(frames[firstAfter].Frame.DecodingTime - frames[firstAfter - 1].Frame.DecodingTime, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400)));
         });
     }
+
+    [Test]
+    public void Camera_refusing_the_password_is_unauthorized_and_the_message_hides_the_password()
+    {
+        using RtspCamera camera = RtspCamera.Start("admin", "s3cret");
+
+        var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open($"rtsp://admin:wrong@127.0.0.1:{camera.Port}/cam", FastReconnect));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Reason, Is.EqualTo(MediaErrorReason.Unauthorized));
+            Assert.That(error.Message, Does.Contain("admin:***@").And.Not.Contain("wrong"));
+        });
+    }
+
+    [Test]
+    public async Task Camera_accepting_the_password_streams()
+    {
+        using RtspCamera camera = RtspCamera.Start("admin", "s3cret");
+        using MediaSource source = MediaSource.Open($"rtsp://admin:s3cret@127.0.0.1:{camera.Port}/cam", FastReconnect);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        List<FrameRecord> frames = await FrameRecord.ReadAsync(source, max: 5, timeout.Token);
+
+        Assert.That(frames, Has.Count.EqualTo(5));
+    }
+
+    [Test]
+    public void Wrong_camera_path_is_not_found()
+    {
+        using RtspCamera camera = RtspCamera.Start();
+
+        var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open($"rtsp://127.0.0.1:{camera.Port}/nothing-here", FastReconnect));
+
+        Assert.That(error!.Reason, Is.EqualTo(MediaErrorReason.NotFound));
+    }
+
+    [Test]
+    public async Task Cancelling_a_read_that_waits_for_the_camera_ends_it_promptly()
+    {
+        using RtspCamera camera = RtspCamera.Start();
+        using MediaSource source = MediaSource.Open(camera.Url("tcp"), FastReconnect with { ReadTimeout = TimeSpan.FromSeconds(30) });
+        using var cancellation = new CancellationTokenSource();
+        int frames = 0;
+        long cancelledAt = 0;
+
+        Assert.That(async () =>
+        {
+            await foreach (Frame frame in source.ReadFramesAsync(cancellation.Token))
+            {
+                if (++frames == 3)
+                {
+                    // The camera stops sending: the next read blocks until the cancellation interrupts it.
+                    camera.Kill();
+                    cancelledAt = TimeProvider.System.GetTimestamp();
+                    cancellation.CancelAfter(200);
+                }
+            }
+        }, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(TimeProvider.System.GetElapsedTime(cancelledAt), Is.LessThan(TimeSpan.FromSeconds(3)));
+        await Task.CompletedTask;
+    }
 }

@@ -72,6 +72,23 @@ public sealed class SourceErrorTests
     }
 
     [Test]
+    public void Rtsp_server_that_never_answers_is_a_timeout()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        long start = TimeProvider.System.GetTimestamp();
+
+        var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open($"rtsp://127.0.0.1:{port}/cam", new MediaSourceOptions { OpenTimeout = TimeSpan.FromSeconds(1) }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Reason, Is.EqualTo(MediaErrorReason.Timeout));
+            Assert.That(TimeProvider.System.GetElapsedTime(start), Is.LessThan(TimeSpan.FromSeconds(5)));
+        });
+    }
+
+    [Test]
     public void Unknown_scheme_is_an_invalid_uri_listing_the_forms()
     {
         var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open("http://example/clip.mp4"));
