@@ -66,7 +66,17 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
     /// Blocks until the source delivered its stream information (at most <see cref="MediaSourceOptions.OpenTimeout"/>).
     /// </summary>
     /// <exception cref="MediaSourceException">The source cannot be opened; <see cref="MediaSourceException.Reason"/> says why.</exception>
-    public static MediaSource Open(string uri, MediaSourceOptions? options = null)
+    public static MediaSource Open(string uri, MediaSourceOptions? options = null) => OpenCore(uri, options, CancellationToken.None);
+
+    /// <summary>
+    /// <see cref="Open"/> on the thread pool: cameras take a second or more to describe their
+    /// stream. Cancelling interrupts the connection attempt.
+    /// </summary>
+    /// <exception cref="MediaSourceException">The source cannot be opened; <see cref="MediaSourceException.Reason"/> says why.</exception>
+    public static Task<MediaSource> OpenAsync(string uri, MediaSourceOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => OpenCore(uri, options, cancellationToken), cancellationToken);
+
+    private static MediaSource OpenCore(string uri, MediaSourceOptions? options, CancellationToken cancellationToken)
     {
         options ??= MediaSourceOptions.Default;
         options.Validate();
@@ -77,7 +87,7 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
             FfmpegLog.Route(options.LoggerFactory);
         }
 
-        SourceHandle handle = OpenHandle(spec, options, CancellationToken.None);
+        SourceHandle handle = OpenHandle(spec, options, cancellationToken);
         try
         {
             ThrowIfFailed(spec, options, handle, NativeMethods.GetTrackInfo(handle, out NativeTrackInfo info));

@@ -39,11 +39,12 @@ public sealed class RtspSourceTests
         });
     }
 
-    [Test]
-    public async Task Camera_killed_and_restarted_is_reconnected_with_times_that_keep_increasing()
+    [TestCase("tcp")]
+    [TestCase("udp")]
+    public async Task Camera_killed_and_restarted_is_reconnected_with_times_that_keep_increasing(string transport)
     {
         using RtspCamera camera = RtspCamera.Start();
-        using MediaSource source = MediaSource.Open(camera.Url("tcp"), FastReconnect);
+        using MediaSource source = MediaSource.Open(camera.Url(transport), FastReconnect);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         var frames = new List<(FrameRecord Frame, int Reconnects)>();
         Task? restart = null;
@@ -135,5 +136,15 @@ public sealed class RtspSourceTests
         }, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(TimeProvider.System.GetElapsedTime(cancelledAt), Is.LessThan(TimeSpan.FromSeconds(3)));
         await Task.CompletedTask;
+    }
+
+    [Test]
+    public async Task Opening_asynchronously_gives_the_same_track_as_opening_synchronously()
+    {
+        using RtspCamera camera = RtspCamera.Start();
+
+        using MediaSource source = await MediaSource.OpenAsync(camera.Url("tcp"), FastReconnect);
+
+        Assert.That((source.Track.Codec, source.Track.Width, source.Track.Height), Is.EqualTo((VideoCodec.H264, 320, 240)));
     }
 }
