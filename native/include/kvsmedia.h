@@ -136,6 +136,9 @@ KVSMEDIA_API void kvsmedia_source_release(kvsmedia_source *source);
 /* Makes a blocked open/read return KVSMEDIA_INTERRUPTED. Safe from any thread. */
 KVSMEDIA_API void kvsmedia_source_interrupt(kvsmedia_source *source);
 
+/* Clears a previous interrupt so the source can be read again. */
+KVSMEDIA_API void kvsmedia_source_resume(kvsmedia_source *source);
+
 /* Text of the last failure of this source (empty if none). Valid until the next call on it. */
 KVSMEDIA_API const char *kvsmedia_source_error(kvsmedia_source *source);
 

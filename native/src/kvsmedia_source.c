@@ -268,6 +268,11 @@ KVSMEDIA_API void kvsmedia_source_interrupt(kvsmedia_source *source)
     atomic_store(&source->interrupted, 1);
 }
 
+KVSMEDIA_API void kvsmedia_source_resume(kvsmedia_source *source)
+{
+    atomic_store(&source->interrupted, 0);
+}
+
 KVSMEDIA_API const char *kvsmedia_source_error(kvsmedia_source *source)
 {
     return source->error;

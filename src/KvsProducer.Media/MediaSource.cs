@@ -133,6 +133,9 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
             throw new InvalidOperationException($"{DisplayName} is already being read: a source has one reader at a time.");
         }
 
+        // A previous reader may have been cancelled: its interrupt must not end this one.
+        NativeMethods.Resume(_handle);
+
         // Blocking native reads wake up on cancellation: the registration interrupts them.
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => ((MediaSource)state!).Interrupt(), this);
         TimeProvider time = _options.TimeProvider;

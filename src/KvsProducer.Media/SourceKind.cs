@@ -14,7 +14,4 @@ public enum SourceKind
 
     /// <summary><c>file:clip.mp4</c> (mp4, mkv, ts, raw .h264, or any video FFmpeg decodes).</summary>
     File,
-
-    /// <summary><c>frames:dir?fps=25</c>: one Annex-B frame per file, read by the core, not by this library.</summary>
-    Frames,
 }

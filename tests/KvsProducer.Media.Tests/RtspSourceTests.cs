@@ -147,4 +147,27 @@ public sealed class RtspSourceTests
 
         Assert.That((source.Track.Codec, source.Track.Width, source.Track.Height), Is.EqualTo((VideoCodec.H264, 320, 240)));
     }
+
+    [Test]
+    public async Task Camera_that_drops_without_reconnect_ends_the_read_as_unreachable()
+    {
+        using RtspCamera camera = RtspCamera.Start();
+        using MediaSource source = MediaSource.Open(camera.Url("tcp"), FastReconnect with { Reconnect = false });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int frames = 0;
+
+        var error = Assert.ThrowsAsync<MediaSourceException>(async () =>
+        {
+            await foreach (Frame frame in source.ReadFramesAsync(timeout.Token))
+            {
+                if (++frames == 3)
+                {
+                    camera.Kill();
+                }
+            }
+        });
+
+        Assert.That(error!.Reason, Is.EqualTo(MediaErrorReason.Unreachable).Or.EqualTo(MediaErrorReason.Timeout));
+        await Task.CompletedTask;
+    }
 }

@@ -34,6 +34,8 @@ internal static class MediaErrors
                 $"{name} sent nothing within the timeout (open {options.OpenTimeout.TotalSeconds:0.#} s, read {options.ReadTimeout.TotalSeconds:0.#} s){ffmpeg}: check that the source is streaming; raise OpenTimeout/ReadTimeout for slow cameras."),
             NativeStatus.InvalidArgument => new(MediaErrorReason.InvalidUri,
                 $"{name}: a parameter was refused{ffmpeg}: check size=, rate= and format= against what the source supports (v4l2-ctl --list-formats-ext for cameras)."),
+            NativeStatus.EndOfStream when spec.Kind == SourceKind.Rtsp => new(MediaErrorReason.Unreachable,
+                $"The camera at {name} closed the stream (it restarted or dropped the connection): set MediaSourceOptions.Reconnect to reconnect by itself."),
             NativeStatus.EndOfStream => new(MediaErrorReason.Other, $"{name} ended."),
             _ => new(MediaErrorReason.Other, $"{name} failed{ffmpeg}."),
         };

@@ -56,6 +56,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_interrupt")]
     internal static partial void Interrupt(SourceHandle source);
 
+    [LibraryImport(Library, EntryPoint = "kvsmedia_source_resume")]
+    internal static partial void Resume(SourceHandle source);
+
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_error")]
     internal static partial nint GetError(SourceHandle source);
 
