@@ -74,7 +74,7 @@ public class H264SequenceParameterSetTests
         // built bit by bit: High 4:2:0 with list 0 (4x4, ends early by a delta that makes nextScale 0),
         // list 2 (4x4, 16 deltas) and list 6 (8x8, 64 deltas) present, then pic_order_cnt_type 1.
         // ffmpeg's trace_headers then reads the same bytes as the oracle.
-        var bits = new SpsBitWriter();
+        var bits = new RbspBitWriter();
         bits.Bits(0x67, 8).Bits(100, 8).Bits(0, 8).Bits(31, 8).Ue(0);
         bits.Ue(1).Ue(0).Ue(0).Bits(0, 1).Bits(1, 1); // 4:2:0, 8 bit, no bypass, seq_scaling_matrix_present_flag
         bits.Bits(1, 1).Se(5).Se(-3).Se(-10); // list 0: 8→13→10→0: nextScale 0 stops the list
@@ -159,56 +159,5 @@ public class H264SequenceParameterSetTests
         }
 
         return value | fields["reserved_zero_2bits"];
-    }
-
-    /// <summary>Writes SPS syntax elements MSB first and adds rbsp trailing bits and emulation prevention.</summary>
-    private sealed class SpsBitWriter
-    {
-        private readonly List<bool> _bits = [];
-
-        public SpsBitWriter Bits(long value, int count)
-        {
-            for (var i = count - 1; i >= 0; i--)
-            {
-                _bits.Add(((value >> i) & 1) != 0);
-            }
-
-            return this;
-        }
-
-        public SpsBitWriter Ue(long value)
-        {
-            var codeNum = value + 1;
-            var length = 64 - long.LeadingZeroCount(codeNum);
-            return Bits(0, (int)length - 1).Bits(codeNum, (int)length);
-        }
-
-        public SpsBitWriter Se(long value) => Ue(value > 0 ? (2 * value) - 1 : -2 * value);
-
-        public byte[] ToNalUnit()
-        {
-            Bits(1, 1);
-            while (_bits.Count % 8 != 0)
-            {
-                _bits.Add(false);
-            }
-
-            var rbsp = Enumerable.Range(0, _bits.Count / 8).Select(i => (byte)Enumerable.Range(0, 8).Aggregate(0, (b, k) => (b << 1) | (_bits[(i * 8) + k] ? 1 : 0)));
-            var nal = new List<byte>();
-            var zeros = 0;
-            foreach (var b in rbsp)
-            {
-                if (zeros >= 2 && b <= 3)
-                {
-                    nal.Add(3);
-                    zeros = 0;
-                }
-
-                nal.Add(b);
-                zeros = b == 0 ? zeros + 1 : 0;
-            }
-
-            return [.. nal];
-        }
     }
 }
