@@ -81,7 +81,11 @@ internal static class FfmpegTool
         return path;
     }
 
-    private static (string StandardOutput, string StandardError) Run(string tool, string[] arguments, bool requireSuccess = true)
+    /// <summary>
+    /// Runs <paramref name="tool"/> (any installed program, e.g. mkvinfo), failing with its stderr on a
+    /// non-zero exit unless <paramref name="requireSuccess"/> is false.
+    /// </summary>
+    public static (string StandardOutput, string StandardError) Run(string tool, string[] arguments, bool requireSuccess = true)
     {
         var start = new ProcessStartInfo(tool)
         {
