@@ -44,14 +44,15 @@ internal sealed class RetryPolicy
             return TimeSpan.Zero;
         }
 
-        var ceilingTicks = Math.Min(Options.MaxDelay.Ticks, Options.BaseDelay.Ticks * Math.Pow(2, Math.Min(exponent, 62)));
+        var ceiling = Math.Min(Options.MaxDelay.TotalMilliseconds, Options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(exponent, 62)));
         double fraction;
         lock (_randomLock)
         {
             fraction = _random.NextDouble();
         }
 
-        return TimeSpan.FromTicks((long)(ceilingTicks * fraction));
+        // Whole milliseconds: timers have no finer resolution.
+        return TimeSpan.FromMilliseconds(Math.Floor(ceiling * fraction));
     }
 
     /// <summary>
