@@ -15,6 +15,7 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     private readonly SemaphoreSlim _putGate = new(1, 1); // the fragmenter packages one frame at a time
     private readonly Func<KinesisVideoStream, CancellationToken, Task>? _stop;
     private readonly Func<ValueTask>? _dispose;
+    private readonly TaskCompletionSource _firstFrameStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopped;
 
     internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null)
@@ -50,6 +51,9 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     public long FramesSkipped => _fragmenter.FramesSkipped;
 
     internal ContentView View => _view;
+
+    /// <summary>Completes when the first frame (and so the stream header) is in the buffer: sessions start then.</summary>
+    internal Task FirstFrameStored => _firstFrameStored.Task;
 
     internal MkvFragmenter Fragmenter => _fragmenter;
 
@@ -210,6 +214,11 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         }
 
         _view.CommitFrame();
+        if (!_firstFrameStored.Task.IsCompleted)
+        {
+            _firstFrameStored.TrySetResult();
+        }
+
         return true;
     }
 
