@@ -262,6 +262,7 @@ internal sealed class MkvIngestParser
         uint id = _elementId;
         long size = _elementSize;
         long start = Position;
+        _phase = Phase.Id;
 
         // kvs-protocol.md §9.5: an unknown-size Cluster ends at the next level-1 ID; an
         // unknown-size Segment ends at a new EBML header.

@@ -73,6 +73,9 @@ internal sealed class PutMediaHandler
         ValueTask<ReadResult> firstRead = body.ReadAsync(aborted);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
+        // One PutMedia per connection: after the response ends Kestrel closes the connection
+        // (FIN) instead of reading the rest of an abandoned body (kvs-protocol.md §4.3).
+        context.Response.Headers.Connection = "close";
         await context.Response.StartAsync(aborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(aborted).ConfigureAwait(false);
 
@@ -194,12 +197,35 @@ internal sealed class PutMediaHandler
         await writer.ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await monitorTask.ConfigureAwait(false);
+        // kvs-protocol.md §4.3: after an ERROR (or the idle limit) the service ends the response
+        // and closes the connection. The client gets a moment to read the last ACKs while the rest
+        // of its body is discarded; then the connection is closed.
         await context.Response.CompleteAsync().ConfigureAwait(false);
-        if (reason != EndReason.BodyComplete)
+        if (reason != EndReason.BodyComplete && !await DrainAsync(body).ConfigureAwait(false))
         {
-            // kvs-protocol.md §4.3: after an ERROR (or the idle limit) the service ends the
-            // response and closes the connection; the client's remaining body is not read.
-            Drop(context, FaultDropMode.Close);
+            context.Abort();
+        }
+    }
+
+    /// <summary>Discards the rest of the request body for up to two seconds; true if it ended.</summary>
+    private async Task<bool> DrainAsync(PipeReader body)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _options.TimeProvider);
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await body.ReadAsync(timeout.Token).ConfigureAwait(false);
+                body.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return result.IsCompleted;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or BadHttpRequestException)
+        {
+            return false;
         }
     }
 
