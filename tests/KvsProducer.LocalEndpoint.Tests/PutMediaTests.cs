@@ -14,7 +14,7 @@ public sealed class PutMediaTests
     [SetUp]
     public async Task Start()
     {
-        _kvs = await LocalKvs.StartAsync(new LocalKvsOptions { FutureTimestampTolerance = TimeSpan.FromDays(36500), LoggerFactory = TestLog.Factory });
+        _kvs = await LocalKvs.StartAsync(new LocalKvsOptions { LoggerFactory = TestLog.Factory });
         _api = new KvsApi(_kvs.Url);
         await _api.CreateStreamAsync("cam");
     }
