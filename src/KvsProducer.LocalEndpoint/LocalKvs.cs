@@ -38,9 +38,11 @@ public sealed class LocalKvs : IAsyncDisposable
     private readonly FaultInjector _faults;
     private readonly X509Certificate2? _certificate;
     private readonly bool _ownsDataDirectory;
+    private readonly CancellationTokenSource _shutdown;
 
-    private LocalKvs(WebApplication app, StreamRegistry registry, FaultInjector faults, X509Certificate2? certificate, Uri url, string dataDirectory, string? certificatePath, bool ownsDataDirectory)
+    private LocalKvs(CancellationTokenSource shutdown, WebApplication app, StreamRegistry registry, FaultInjector faults, X509Certificate2? certificate, Uri url, string dataDirectory, string? certificatePath, bool ownsDataDirectory)
     {
+        _shutdown = shutdown;
         _app = app;
         _registry = registry;
         _faults = faults;
@@ -89,12 +91,13 @@ public sealed class LocalKvs : IAsyncDisposable
         }
 
         string? url = null;
+        var shutdown = new CancellationTokenSource();
         var numbers = new FragmentNumbers(options.TimeProvider, registry.ListSorted().Select(s => s.Fragments.LastNumber));
         var controlPlane = new ControlPlaneApi(registry, options, () => url!);
         var router = new RequestRouter(
             controlPlane,
-            new ReadBackApi(controlPlane, options.TimeProvider),
-            new PutMediaHandler(options, controlPlane, numbers, faults, logger),
+            new ReadBackApi(controlPlane, options.TimeProvider, shutdown.Token),
+            new PutMediaHandler(options, controlPlane, numbers, faults, logger, shutdown.Token),
             options.AuthenticationEnabled ? new SignatureVerifier(options.AccessKey!, options.SecretKey!, options.TimeProvider) : null,
             faults,
             logger);
@@ -144,6 +147,7 @@ public sealed class LocalKvs : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             registry.Dispose();
+            shutdown.Dispose();
             throw;
         }
 
@@ -157,12 +161,14 @@ public sealed class LocalKvs : IAsyncDisposable
             Log.Certificate(logger, certificatePath);
         }
 
-        return new LocalKvs(app, registry, faults, certificate, new Uri(url), dataDirectory, certificatePath, ownsDataDirectory);
+        return new LocalKvs(shutdown, app, registry, faults, certificate, new Uri(url), dataDirectory, certificatePath, ownsDataDirectory);
     }
 
     /// <summary>Stops listening, ends open sessions and closes the stores; a temporary data directory is deleted.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Long-lived requests (PutMedia sessions, live GetMedia) end at once instead of holding the stop.
+        await _shutdown.CancelAsync().ConfigureAwait(false);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
         {
             try
@@ -177,6 +183,7 @@ public sealed class LocalKvs : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         _registry.Dispose();
         _certificate?.Dispose();
+        _shutdown.Dispose();
         if (_ownsDataDirectory)
         {
             try

@@ -27,9 +27,11 @@ internal sealed class PutMediaHandler
     private readonly FragmentNumbers _numbers;
     private readonly FaultInjector _faults;
     private readonly ILogger _logger;
+    private readonly CancellationToken _shutdown;
 
-    public PutMediaHandler(LocalKvsOptions options, ControlPlaneApi api, FragmentNumbers numbers, FaultInjector faults, ILogger logger)
+    public PutMediaHandler(LocalKvsOptions options, ControlPlaneApi api, FragmentNumbers numbers, FaultInjector faults, ILogger logger, CancellationToken shutdown)
     {
+        _shutdown = shutdown;
         _options = options;
         _api = api;
         _numbers = numbers;
@@ -84,7 +86,7 @@ internal sealed class PutMediaHandler
         using var session = new PutMediaSession(_options, stream, () => _api.IsActive(stream), _numbers, headers, faults, sessionId);
         var parser = new MkvIngestParser(session);
         var acks = Channel.CreateBounded<FragmentAck>(new BoundedChannelOptions(256) { SingleReader = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _shutdown);
         Task writer = WriteAcksAsync(context.Response.Body, acks.Reader, faults, stop.Token);
         var monitor = new SessionMonitor(_options, faults, body, stream);
         Task monitorTask = monitor.RunAsync(acks.Writer, stop.Token);

@@ -15,11 +15,13 @@ internal sealed class ReadBackApi
 {
     private readonly ControlPlaneApi _api;
     private readonly TimeProvider _time;
+    private readonly CancellationToken _shutdown;
 
-    public ReadBackApi(ControlPlaneApi api, TimeProvider time)
+    public ReadBackApi(ControlPlaneApi api, TimeProvider time, CancellationToken shutdown)
     {
         _api = api;
         _time = time;
+        _shutdown = shutdown;
     }
 
     public static bool Handles(string path) => path is "/listFragments" or "/getMedia" or "/getMediaForFragmentList";
@@ -108,7 +110,8 @@ internal sealed class ReadBackApi
         context.Response.StatusCode = 200;
         context.Response.ContentType = "video/webm";
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-        CancellationToken cancellationToken = context.RequestAborted;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown);
+        CancellationToken cancellationToken = linked.Token;
         try
         {
             // kvs-protocol.md §7.1: chunks in fragment-number order, then live data as it arrives.
