@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace KvsProducer.LocalEndpoint;
 
 /// <summary>
@@ -101,7 +99,6 @@ public sealed record LocalKvsFaults
 }
 
 /// <summary>How an injected connection drop ends the TCP connection.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FaultDropMode>))]
 public enum FaultDropMode
 {
     /// <summary>TCP RST (linger 0), as a crashed proxy or a NAT timeout looks.</summary>

@@ -28,6 +28,12 @@ internal sealed class RawHttpConnection : IAsyncDisposable
 
     public bool SawContinue { get; private set; }
 
+    /// <summary>The response body ended with the terminating 0-size chunk (an orderly end, not a drop).</summary>
+    public bool SawLastChunk { get; private set; }
+
+    /// <summary>A read failed with a TCP reset.</summary>
+    public bool ResetByPeer { get; private set; }
+
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Chunked => Headers.TryGetValue("Transfer-Encoding", out string? te) && te.Contains("chunked", StringComparison.OrdinalIgnoreCase);
@@ -120,6 +126,7 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         int size = int.Parse(sizeLine.Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         if (size == 0)
         {
+            SawLastChunk = true;
             await ReadLineAsync(cts.Token);
             return null;
         }
@@ -162,8 +169,9 @@ internal sealed class RawHttpConnection : IAsyncDisposable
                 }
             }
         }
-        catch (IOException)
+        catch (IOException e)
         {
+            ResetByPeer |= e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset };
             return true;
         }
         catch (OperationCanceledException)
@@ -232,8 +240,9 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         {
             n = await _stream.ReadAsync(_buffer, cancellationToken);
         }
-        catch (IOException)
+        catch (IOException e)
         {
+            ResetByPeer |= e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset };
             return false;
         }
 

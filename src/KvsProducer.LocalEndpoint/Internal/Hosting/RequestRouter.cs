@@ -186,10 +186,10 @@ internal sealed class RequestRouter
         if (HttpMethods.IsPost(context.Request.Method))
         {
             ReadOnlyMemory<byte> body = await ReadJsonBodyAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
-            LocalKvsFaults faults = ControlPlaneApi.Read(body.Span, LocalKvsJsonContext.Default.LocalKvsFaults);
+            FaultsDocument document = ControlPlaneApi.Read(body.Span, LocalKvsJsonContext.Default.FaultsDocument);
             try
             {
-                _faults.Apply(faults);
+                _faults.Apply(document.ToFaults());
             }
             catch (ArgumentException e)
             {
@@ -201,6 +201,6 @@ internal sealed class RequestRouter
             throw ServiceError.UnknownOperation("Use GET or POST on /_admin/faults.");
         }
 
-        await WriteJsonAsync(context, JsonSerializer.SerializeToUtf8Bytes(_faults.Current, LocalKvsJsonContext.Default.LocalKvsFaults)).ConfigureAwait(false);
+        await WriteJsonAsync(context, JsonSerializer.SerializeToUtf8Bytes(FaultsDocument.From(_faults.Current), LocalKvsJsonContext.Default.FaultsDocument)).ConfigureAwait(false);
     }
 }

@@ -26,5 +26,5 @@ namespace KvsProducer.LocalEndpoint.Internal.Json;
 [JsonSerializable(typeof(GetMediaForFragmentListRequest))]
 [JsonSerializable(typeof(StateDocument))]
 [JsonSerializable(typeof(FragmentRecord))]
-[JsonSerializable(typeof(LocalKvsFaults))]
+[JsonSerializable(typeof(FaultsDocument))]
 internal sealed partial class LocalKvsJsonContext : JsonSerializerContext;
