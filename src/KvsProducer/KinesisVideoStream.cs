@@ -60,7 +60,8 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     /// <summary>
     /// Packages <paramref name="frame"/> into the buffer without waiting. Realtime and NearRealtime make
     /// room by dropping the oldest fragments (reported through <see cref="FramesDropped"/>). Returns false
-    /// when the frame was not stored: skipped before the first key frame, or refused by a full buffer.
+    /// when the frame was not stored: skipped while waiting for a key frame (counted in <see cref="FramesSkipped"/>),
+    /// or refused by the buffer (also reported through <see cref="FramesDropped"/>).
     /// Offline streams must use <see cref="PutFrameAsync"/>.
     /// </summary>
     /// <exception cref="FrameRejectedException">The frame breaks a packaging rule; nothing changed.</exception>
