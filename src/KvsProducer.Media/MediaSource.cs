@@ -267,19 +267,10 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Backoff with full jitter, the first retry immediate (ARCHITECTURE.md §4 "Reconnect").</summary>
-    private TimeSpan ReconnectDelay(int attempt)
-    {
-        if (attempt <= 1)
-        {
-            return TimeSpan.Zero;
-        }
-
-        double ceiling = Math.Min(_options.MaxReconnectDelay.Ticks, _options.ReconnectDelay.Ticks * Math.Pow(2, Math.Min(attempt - 2, 30)));
+    private TimeSpan ReconnectDelay(int attempt) =>
 #pragma warning disable CA5394 // Jitter spreads reconnect storms; it is not security.
-        return TimeSpan.FromTicks((long)(ceiling * (0.5 + (Random.Shared.NextDouble() / 2))));
+        ReconnectBackoff.Delay(attempt, _options.ReconnectDelay, _options.MaxReconnectDelay, Random.Shared.NextDouble());
 #pragma warning restore CA5394
-    }
 
     private static SourceHandle OpenHandle(SourceSpec spec, MediaSourceOptions options, CancellationToken cancellationToken)
     {
