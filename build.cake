@@ -1,0 +1,98 @@
+// KvsProducer build script (Cake). Run through ./build.sh, which installs what is missing first.
+//   ./build.sh --target=Build | Test | Demo | Bench
+using System.Xml.Linq;
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var benchFilter = Argument("bench-filter", "*");
+var solution = "./KvsProducer.sln";
+var artifacts = MakeAbsolute(Directory("./artifacts"));
+
+Task("Build")
+    .Description("Builds the native library and every managed project.")
+    .Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        NoLogo = true,
+        Verbosity = DotNetVerbosity.Minimal,
+    });
+});
+
+Task("Test")
+    .Description("Builds everything and runs every test; prints one 'N passed, N failed' line.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var results = artifacts.Combine("test-results");
+    CleanDirectory(results);
+    var failed = false;
+    try
+    {
+        DotNetTest(solution, new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            NoLogo = true,
+            Loggers = new[] { "trx", "console;verbosity=minimal" },
+            ResultsDirectory = results,
+        });
+    }
+    catch (Exception)
+    {
+        failed = true;
+    }
+
+    // One plain closing line over every test project, as CI reads it.
+    long passed = 0, failedCount = 0, skipped = 0;
+    foreach (var trx in GetFiles(results.FullPath + "/**/*.trx"))
+    {
+        var counters = XDocument.Load(trx.FullPath).Descendants().First(e => e.Name.LocalName == "Counters");
+        passed += (long)counters.Attribute("passed");
+        failedCount += (long)counters.Attribute("failed") + (long)counters.Attribute("error") + (long)counters.Attribute("timeout") + (long)counters.Attribute("aborted");
+        skipped += (long)counters.Attribute("notExecuted");
+    }
+
+    Console.WriteLine($"Tests: {passed} passed, {failedCount} failed, {skipped} skipped");
+    if (failed || failedCount > 0 || passed == 0)
+    {
+        throw new Exception("Tests failed (see above).");
+    }
+});
+
+Task("Demo")
+    .Description("Packages a recorded clip into KVS-style MKV and shows what ffprobe sees.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var output = artifacts.Combine("demo").CombineWithFilePath("demo.mkv");
+    EnsureDirectoryExists(output.GetDirectory());
+    var kvs = $"./src/KvsProducer.Cli/bin/{configuration}/net10.0/kvs.dll";
+    var source = "file:tests/data/h264-1280x720-bframes.h264?fps=25";
+    Information($"kvs package --source {source} --output {output}");
+    var exit = StartProcess("dotnet", new ProcessSettings { Arguments = $"{kvs} package --source {source} --output {output}" });
+    if (exit != 0)
+    {
+        throw new Exception($"kvs package exited with {exit}.");
+    }
+
+    Information("ffprobe sees:");
+    StartProcess("ffprobe", new ProcessSettings
+    {
+        Arguments = $"-v error -count_frames -show_entries format=format_name,duration:stream=codec_name,profile,width,height,nb_read_frames,avg_frame_rate -of default=noprint_wrappers=1 {output}",
+    });
+    Information($"The MKV is at {output}");
+});
+
+Task("Bench")
+    .Description("Runs the BenchmarkDotNet benchmarks (--bench-filter=PATTERN to choose).")
+    .Does(() =>
+{
+    DotNetRun("./tests/KvsProducer.Benchmarks/KvsProducer.Benchmarks.csproj", new ProcessArgumentBuilder().Append("--filter").AppendQuoted(benchFilter), new DotNetRunSettings
+    {
+        Configuration = "Release",
+    });
+});
+
+RunTarget(target);

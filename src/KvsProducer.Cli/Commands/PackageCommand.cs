@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.IO.Pipelines;
+using KvsProducer.Sources;
+
+namespace KvsProducer.Cli.Commands;
+
+/// <summary><c>kvs package</c>: frames from a source → a KVS-style MKV file, as PutMedia would carry them.</summary>
+internal static class PackageCommand
+{
+    public static Command Create()
+    {
+        var source = new Option<string>("--source", "-s")
+        {
+            Description = "What to read: frames:DIR?fps=N (one Annex-B frame per file) or file:clip.h264|.h265?fps=N (raw Annex-B).",
+            Required = true,
+        };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "The MKV file to write.", Required = true };
+        var fragmentDuration = new Option<string>("--fragment-duration")
+        {
+            Description = "Target fragment duration (1s–30s). A fragment starts at every key frame unless --no-key-frame-fragmentation.",
+            DefaultValueFactory = _ => "2s",
+        };
+        var noKeyFrameFragmentation = new Option<bool>("--no-key-frame-fragmentation")
+        {
+            Description = "Start a fragment only at the first key frame after --fragment-duration.",
+        };
+        var timecodes = new Option<FragmentTimecodes>("--timecodes") { Description = "Cluster timecodes: absolute or relative.", DefaultValueFactory = _ => FragmentTimecodes.Absolute };
+        var timecodeScale = new Option<string>("--timecode-scale") { Description = "MKV TimecodeScale (100ns–1s).", DefaultValueFactory = _ => "1ms" };
+        var trackName = new Option<string>("--track-name") { Description = "MKV track name (≤ 32 bytes).", DefaultValueFactory = _ => "kvs_video_track" };
+        var startTime = new Option<string>("--start-time") { Description = "Timestamp of the first frame: epoch seconds or ISO-8601.", DefaultValueFactory = _ => "0" };
+
+        var command = new Command("package", "Package frames into a Kinesis Video Streams MKV file (what PutMedia would send).")
+        {
+            source, output, fragmentDuration, noKeyFrameFragmentation, timecodes, timecodeScale, trackName, startTime,
+        };
+        command.SetAction((result, cancellationToken) => CliErrors.RunAsync("package", async () =>
+        {
+            var settings = new PackageSettings(
+                SourceUri.Parse(result.GetValue(source)!),
+                result.GetValue(output)!,
+                new MkvFragmenterOptions
+                {
+                    FragmentDuration = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!),
+                    KeyFrameFragmentation = !result.GetValue(noKeyFrameFragmentation),
+                    Timecodes = result.GetValue(timecodes),
+                    TimecodeScale = OptionParsers.ParseDuration(result.GetValue(timecodeScale)!),
+                },
+                result.GetValue(trackName)!,
+                OptionParsers.ParseStartTime(result.GetValue(startTime)!));
+            var summary = await PackageAsync(settings, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(summary);
+        }));
+        return command;
+    }
+
+    /// <summary>Packages the source into the output file; the file appears only when everything was packaged.</summary>
+    public static async Task<string> PackageAsync(PackageSettings settings, CancellationToken cancellationToken)
+    {
+        await using var frames = ElementaryStreamSources.Open(settings.Source, settings.StartTime);
+        var fragmenter = new MkvFragmenter(settings.Options with
+        {
+            Tracks = [frames.Track with { Name = settings.TrackName }],
+        });
+
+        // Written beside the target and renamed at the end: a failed run never leaves a file that looks good.
+        var partial = settings.Output.FullName + ".partial";
+        try
+        {
+            long index = 0;
+            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                var writer = PipeWriter.Create(file, new StreamPipeWriterOptions(minimumBufferSize: 1 << 16));
+                await foreach (var frame in frames.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        fragmenter.Write(frame, writer);
+                    }
+                    catch (FrameRejectedException error)
+                    {
+                        throw new FrameRejectedException(error.Reason, $"frame {index} (decoding time {frame.DecodingTime}): {error.Message}");
+                    }
+
+                    index++;
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                fragmenter.CompleteFragment(writer);
+                await writer.CompleteAsync().ConfigureAwait(false);
+            }
+
+            if (fragmenter.FramesWritten == 0)
+            {
+                throw new InvalidDataException($"{settings.Source} has {index} frames but no key frame: nothing can be packaged (a fragment must start with a key frame).");
+            }
+
+            File.Move(partial, settings.Output.FullName, overwrite: true);
+            var (width, height) = fragmenter.PictureSize;
+            return $"{settings.Output.Name}: {fragmenter.FramesWritten} frames in {fragmenter.FragmentsStarted} fragments, {frames.Track.Codec} {width}x{height}, "
+                + $"{fragmenter.FramesSkipped} skipped before the first key frame, {new FileInfo(settings.Output.FullName).Length} bytes.";
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+    }
+}
+
+/// <summary>What <c>kvs package</c> was asked to do.</summary>
+internal sealed record PackageSettings(SourceUri Source, FileInfo Output, MkvFragmenterOptions Options, string TrackName, TimeSpan StartTime);

@@ -1,0 +1,379 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using KvsProducer.Mkv;
+using KvsProducer.Nal;
+
+namespace KvsProducer;
+
+/// <summary>
+/// Turns frames into Kinesis Video Streams MKV (kvs-protocol.md §6): the stream header at the first key
+/// frame, one Cluster per fragment, one SimpleBlock per frame, fragment metadata as Tags before its
+/// Cluster. Writes straight into any <see cref="IBufferWriter{T}"/> (a file, a pipe, the content store):
+/// a frame's payload is copied exactly once, converted from start codes to length prefixes on the way.
+/// </summary>
+/// <remarks>
+/// A refused frame (<see cref="FrameRejectedException"/>) leaves the output and the fragmenter's state
+/// as they were: nothing already accepted is affected. Not thread-safe: one writer per stream.
+/// Steady state allocates nothing per frame.
+/// </remarks>
+public sealed class MkvFragmenter
+{
+    private readonly MkvFragmenterOptions _options;
+    private readonly TrackDefinition _track;
+    private readonly long _scaleTicks;
+    private readonly long _fragmentDurationUnits;
+    private readonly byte[] _segmentUid;
+    private readonly FrameNalUnits _nalUnits = new();
+    private readonly FragmentMetadata _metadata = new();
+
+    private byte[]? _header;
+    private bool _clusterOpen;
+    private long _clusterStartUnits;
+    private long _clusterMaxPtsUnits;
+    private long _previousClusterMaxPtsUnits = long.MinValue;
+    private long _clusterBytes;
+    private long _originUnits;
+    private bool _hasPrevious;
+    private TimeSpan _previousDts;
+    private TimeSpan _previousDuration;
+
+    /// <summary>Creates a fragmenter; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    public MkvFragmenter(MkvFragmenterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _track = options.Tracks[0];
+        _scaleTicks = options.TimecodeScale.Ticks;
+        _fragmentDurationUnits = options.FragmentDuration.Ticks / _scaleTicks;
+        _segmentUid = options.SegmentUid.IsEmpty ? RandomNumberGenerator.GetBytes(16) : options.SegmentUid.ToArray();
+    }
+
+    /// <summary>The stream header (EBML, Segment, Info, Tracks); empty until the first key frame was written.</summary>
+    public ReadOnlyMemory<byte> Header => _header;
+
+    /// <summary>The 16-byte SegmentUID written in the header.</summary>
+    public ReadOnlyMemory<byte> SegmentUid => _segmentUid;
+
+    /// <summary>Frames written.</summary>
+    public long FramesWritten { get; private set; }
+
+    /// <summary>Frames skipped because no key frame had started the stream (or the fragment after an explicit end) yet.</summary>
+    public long FramesSkipped { get; private set; }
+
+    /// <summary>Fragments (clusters) started.</summary>
+    public long FragmentsStarted { get; private set; }
+
+    /// <summary>Picture width and height from the track definition or the SPS; 0 until the header exists.</summary>
+    public (int Width, int Height) PictureSize { get; private set; }
+
+    /// <summary>
+    /// Adds metadata to the next fragment (persistent: to every fragment until cancelled with an empty
+    /// value). Throws when a Kinesis Video Streams limit would be broken (kvs-protocol.md §5.1).
+    /// </summary>
+    public void PutFragmentMetadata(string name, string value, bool persistent = false) => _metadata.Add(name, value, persistent);
+
+    /// <summary>Packages <paramref name="frame"/> into <paramref name="output"/>.</summary>
+    /// <exception cref="FrameRejectedException">The frame breaks a rule; output and state are unchanged.</exception>
+    public FramePackagingOutcome Write(in Frame frame, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var plan = Plan(frame);
+        Commit(frame, plan, output);
+        return plan.Outcome;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="frame"/> and decides what packaging it means (skip, continue or start a
+    /// fragment, the cluster timecode, the bytes it will take) without changing anything, so a buffer can
+    /// reserve room before <see cref="Commit"/> writes. The NAL scan is kept for that next call.
+    /// </summary>
+    /// <exception cref="FrameRejectedException">The frame breaks a rule.</exception>
+    internal FramePlan Plan(in Frame frame)
+    {
+        var data = frame.Data.Span;
+        var ptsUnits = Validate(frame, data.Length);
+
+        if (!frame.IsKeyFrame && !_clusterOpen)
+        {
+            return new FramePlan(FramePackagingOutcome.SkippedBeforeKeyFrame, ptsUnits, 0, null, default, 0, 0);
+        }
+
+        _nalUnits.Scan(data, _track.NalUnitFormat);
+        var payloadLength = _nalUnits.LengthPrefixedSize;
+        if (payloadLength > MkvClusterWriter.MaxBlockPayload)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.FrameTooLarge,
+                $"The frame takes {payloadLength} bytes once length-prefixed: an MKV SimpleBlock here holds at most {MkvClusterWriter.MaxBlockPayload}.");
+        }
+
+        // The first key frame brings the header (its parameter sets may be the codec private data).
+        (int Width, int Height) pictureSize = default;
+        var newHeader = _header is null ? BuildHeader(frame, out pictureSize) : null;
+        var originUnits = newHeader is null ? _originUnits : ptsUnits;
+        var startsFragment = StartsFragment(frame, ptsUnits);
+        long length = MkvClusterWriter.SimpleBlockHeaderLength + payloadLength;
+        if (startsFragment)
+        {
+            CheckFragmentOrder(ptsUnits, originUnits);
+            length += _metadata.EncodedLength() + MkvClusterWriter.ClusterStartLength;
+        }
+        else
+        {
+            CheckFitsCluster(ptsUnits, payloadLength);
+        }
+
+        if (newHeader is not null && _options.WriteHeader)
+        {
+            length += newHeader.Length;
+        }
+
+        if ((frame.Flags & FrameFlags.EndOfFragment) != 0)
+        {
+            length += MkvTagsWriter.TagsLength(MkvTagsWriter.EndOfFragmentTagName.Length, 0);
+        }
+
+        var clusterTimecode = _options.Timecodes == FragmentTimecodes.Absolute ? ptsUnits : ptsUnits - originUnits;
+        return new FramePlan(
+            startsFragment ? FramePackagingOutcome.StartedFragment : FramePackagingOutcome.Written,
+            ptsUnits, payloadLength, newHeader, pictureSize, startsFragment ? clusterTimecode : 0, length);
+    }
+
+    /// <summary>Writes a frame <see cref="Plan"/> accepted, with nothing else packaged in between.</summary>
+    internal void Commit(in Frame frame, in FramePlan plan, IBufferWriter<byte> output)
+    {
+        Remember(frame);
+        if (plan.Outcome == FramePackagingOutcome.SkippedBeforeKeyFrame)
+        {
+            FramesSkipped++;
+            return;
+        }
+
+        if (plan.NewHeader is not null)
+        {
+            _header = plan.NewHeader;
+            _originUnits = plan.PtsUnits;
+            PictureSize = plan.PictureSize;
+            if (_options.WriteHeader)
+            {
+                output.Write(plan.NewHeader);
+            }
+        }
+
+        if (plan.Outcome == FramePackagingOutcome.StartedFragment)
+        {
+            OpenCluster(output, plan.PtsUnits, plan.ClusterTimecode);
+        }
+
+        var data = frame.Data.Span;
+        var relative = (short)(plan.PtsUnits - _clusterStartUnits);
+        MkvClusterWriter.WriteSimpleBlockHeader(output, frame.TrackNumber, relative, MkvClusterWriter.BlockFlags(frame.Flags), plan.PayloadLength);
+        if (_track.NalUnitFormat == NalUnitFormat.LengthPrefixed)
+        {
+            FrameNalUnits.Copy(output, data);
+        }
+        else
+        {
+            _nalUnits.WriteLengthPrefixed(output, data);
+        }
+
+        _clusterBytes += MkvClusterWriter.SimpleBlockHeaderLength + plan.PayloadLength;
+        _clusterMaxPtsUnits = Math.Max(_clusterMaxPtsUnits, plan.PtsUnits);
+        FramesWritten++;
+
+        if ((frame.Flags & FrameFlags.EndOfFragment) != 0)
+        {
+            CloseFragment(output);
+        }
+    }
+
+    /// <summary>
+    /// Ends the open fragment with the end-of-fragment tag (kvs-protocol.md §6.6), so the service
+    /// acknowledges it without waiting for another cluster. Call at the end of a stream or session.
+    /// </summary>
+    public void CompleteFragment(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_clusterOpen)
+        {
+            CloseFragment(output);
+        }
+    }
+
+    private long Validate(in Frame frame, int length)
+    {
+        if (frame.TrackNumber != _track.TrackNumber)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.UnknownTrack,
+                $"The frame names track {frame.TrackNumber} but the stream declares only track {_track.TrackNumber}: set Frame.TrackNumber to a declared track.");
+        }
+
+        if (length == 0)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.EmptyFrame, "The frame holds no bytes: pass one encoded access unit per frame.");
+        }
+
+        if (length > _options.MaxFrameSize)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.FrameTooLarge,
+                $"The frame is {length} bytes; MaxFrameSize is {_options.MaxFrameSize}: lower the encoder's bitrate or raise MaxFrameSize.");
+        }
+
+        if (frame.DecodingTime < TimeSpan.Zero || frame.PresentationTime < TimeSpan.Zero || frame.Duration < TimeSpan.Zero)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.InvalidTimestamp,
+                $"The frame has a negative time (decoding {frame.DecodingTime}, presentation {frame.PresentationTime}, duration {frame.Duration}): timestamps must be zero or positive.");
+        }
+
+        if (frame.PresentationTime < frame.DecodingTime)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.InvalidTimestamp,
+                $"The frame is presented at {frame.PresentationTime} before it is decoded at {frame.DecodingTime}: presentation time must be at or after decoding time.");
+        }
+
+        if (_hasPrevious)
+        {
+            if (frame.DecodingTime <= _previousDts)
+            {
+                throw new FrameRejectedException(FrameRejectionReason.TimestampNotIncreasing,
+                    $"The frame's decoding time {frame.DecodingTime} is not after the previous frame's {_previousDts}: give frames in decoding order with increasing timestamps.");
+            }
+
+            if (_previousDuration > TimeSpan.Zero && frame.DecodingTime < _previousDts + _previousDuration)
+            {
+                throw new FrameRejectedException(FrameRejectionReason.TimestampOverlap,
+                    $"The frame's decoding time {frame.DecodingTime} falls inside the previous frame ({_previousDts} lasting {_previousDuration}): fix the timestamps or the durations.");
+            }
+        }
+
+        return frame.PresentationTime.Ticks / _scaleTicks;
+    }
+
+    private bool StartsFragment(in Frame frame, long ptsUnits)
+    {
+        if (!_clusterOpen)
+        {
+            return true; // a key frame (non-key frames were skipped above)
+        }
+
+        if (frame.IsKeyFrame && (_options.KeyFrameFragmentation || ptsUnits - _clusterStartUnits >= _fragmentDurationUnits))
+        {
+            return true;
+        }
+
+        // The block timecode is an int16 relative to the cluster: rather than overflow, start a new
+        // cluster (kvs-protocol.md §5.1; the PIC refuses the frame instead).
+        return ptsUnits - _clusterStartUnits > short.MaxValue;
+    }
+
+    private void CheckFragmentOrder(long ptsUnits, long originUnits)
+    {
+        // kvs-protocol.md §5.1 (4004): a fragment must start after everything the previous one showed.
+        var previousMax = _clusterOpen ? _clusterMaxPtsUnits : _previousClusterMaxPtsUnits;
+        if (ptsUnits <= previousMax)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.FragmentOverlap,
+                $"The key frame at {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} would start a fragment at or before the previous fragment's last presentation time {TimeSpan.FromTicks(previousMax * _scaleTicks)}: the service refuses this (ErrorId 4004). Use closed GOPs.");
+        }
+
+        if (_options.Timecodes == FragmentTimecodes.Relative && ptsUnits < originUnits)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.InvalidTimestamp,
+                $"The key frame at {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} is before the stream's first frame: relative timecodes cannot be negative.");
+        }
+    }
+
+    private void CheckFitsCluster(long ptsUnits, int payloadLength)
+    {
+        if (ptsUnits - _clusterStartUnits < short.MinValue)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.InvalidTimestamp,
+                $"The frame's presentation time is {(_clusterStartUnits - ptsUnits) * _scaleTicks / TimeSpan.TicksPerMillisecond} ms before its fragment's start: an MKV block can point at most {short.MaxValue} timecode units back.");
+        }
+
+        if (ptsUnits <= _previousClusterMaxPtsUnits)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.FragmentOverlap,
+                $"The frame's presentation time {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} is not after the previous fragment's last one: the service refuses overlapping fragments (ErrorId 4004). Use closed GOPs.");
+        }
+
+        if (_clusterBytes + MkvClusterWriter.SimpleBlockHeaderLength + payloadLength > _options.MaxFragmentSize)
+        {
+            throw new FrameRejectedException(FrameRejectionReason.FrameTooLarge,
+                $"The fragment would exceed {_options.MaxFragmentSize} bytes with this frame (the service refuses it, ErrorId 4001): send key frames more often or lower the bitrate.");
+        }
+    }
+
+    private void OpenCluster(IBufferWriter<byte> output, long ptsUnits, long timecode)
+    {
+        if (_clusterOpen)
+        {
+            _previousClusterMaxPtsUnits = _clusterMaxPtsUnits;
+        }
+
+        _metadata.WriteBeforeCluster(output);
+        MkvClusterWriter.WriteClusterStart(output, (ulong)timecode);
+        _clusterOpen = true;
+        _clusterStartUnits = ptsUnits;
+        _clusterMaxPtsUnits = ptsUnits;
+        _clusterBytes = MkvClusterWriter.ClusterStartLength;
+        FragmentsStarted++;
+    }
+
+    private void CloseFragment(IBufferWriter<byte> output)
+    {
+        MkvTagsWriter.WriteEndOfFragment(output);
+        _previousClusterMaxPtsUnits = _clusterMaxPtsUnits;
+        _clusterOpen = false;
+    }
+
+    private void Remember(in Frame frame)
+    {
+        _hasPrevious = true;
+        _previousDts = frame.DecodingTime;
+        _previousDuration = frame.Duration;
+    }
+
+    private byte[] BuildHeader(in Frame frame, out (int Width, int Height) pictureSize)
+    {
+        var configuration = ResolveCodecConfiguration(frame);
+        var width = _track.Width > 0 ? _track.Width : configuration.Width;
+        var height = _track.Height > 0 ? _track.Height : configuration.Height;
+        pictureSize = (width, height);
+        var info = new MkvSegmentInfo(_segmentUid, _scaleTicks * 100, _options.Title, ProducerInfo.Application);
+        var track = new MkvTrackHeader(_track.TrackNumber, _track.TrackUid, _track.Name, _track.CodecId, configuration.CodecPrivateData, width, height);
+        return MkvStreamHeaderWriter.Build(info, [track]);
+    }
+
+    private CodecConfiguration ResolveCodecConfiguration(in Frame frame)
+    {
+        var supplied = _track.CodecPrivateData;
+        if (!supplied.IsEmpty)
+        {
+            return AnnexB.IndexOfStartCode(supplied.Span) is 0 or 1
+                ? CodecConfiguration.FromParameterSets(_track.Codec, ParameterSets(supplied, NalUnitFormat.AnnexB))
+                : CodecConfiguration.FromRecord(_track.Codec, supplied.Span);
+        }
+
+        // kvs-protocol.md §6.4: no codec private data given → build it from the first key frame's parameter sets.
+        return CodecConfiguration.FromParameterSets(_track.Codec, ParameterSets(frame.Data, _track.NalUnitFormat));
+    }
+
+    /// <summary>The parameter-set NAL units of <paramref name="data"/> (runs once per stream, so it may allocate).</summary>
+    private List<ReadOnlyMemory<byte>> ParameterSets(ReadOnlyMemory<byte> data, NalUnitFormat format)
+    {
+        var scanner = new FrameNalUnits();
+        scanner.Scan(data.Span, format);
+        var sets = new List<ReadOnlyMemory<byte>>();
+        for (var i = 0; i < scanner.Count; i++)
+        {
+            var nal = data.Slice(scanner.Offsets[i], scanner.Lengths[i]);
+            if (NalUnitTypes.IsParameterSet(_track.Codec, NalUnitTypes.TypeOf(_track.Codec, nal.Span)))
+            {
+                sets.Add(nal);
+            }
+        }
+
+        return sets;
+    }
+}

@@ -1,0 +1,35 @@
+namespace KvsProducer.Nal;
+
+/// <summary>
+/// The start of an H.265 picture parameter set (ITU-T H.265 §7.3.2.3.1): the fields a slice segment
+/// header parser needs to reach slice_pic_order_cnt_lsb.
+/// </summary>
+/// <param name="PicParameterSetId">pps_pic_parameter_set_id (0 to 63).</param>
+/// <param name="SeqParameterSetId">pps_seq_parameter_set_id (0 to 15).</param>
+/// <param name="DependentSliceSegmentsEnabled">dependent_slice_segments_enabled_flag.</param>
+/// <param name="OutputFlagPresent">output_flag_present_flag (slices then code pic_output_flag).</param>
+/// <param name="NumExtraSliceHeaderBits">num_extra_slice_header_bits (0 to 7).</param>
+internal sealed record H265PictureParameterSet(
+    int PicParameterSetId, int SeqParameterSetId, bool DependentSliceSegmentsEnabled, bool OutputFlagPresent, int NumExtraSliceHeaderBits)
+{
+    /// <summary>Parses a PPS NAL unit (two-byte header included, no start code).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid PPS.</exception>
+    public static H265PictureParameterSet Parse(ReadOnlySpan<byte> nalUnit)
+    {
+        var reader = new RbspBitReader(nalUnit, "PPS");
+        reader.Skip(1, "forbidden_zero_bit");
+        var type = (int)reader.ReadBits(6, "nal_unit_type");
+        if (type != NalUnitTypes.H265Pps)
+        {
+            throw new InvalidDataException($"NAL unit type {type} is not an H.265 PPS (type 34).");
+        }
+
+        reader.Skip(9, "nuh_layer_id/nuh_temporal_id_plus1");
+        var ppsId = reader.ReadUe("pps_pic_parameter_set_id", 63);
+        var spsId = reader.ReadUe("pps_seq_parameter_set_id", 15);
+        var dependent = reader.ReadFlag("dependent_slice_segments_enabled_flag");
+        var outputFlag = reader.ReadFlag("output_flag_present_flag");
+        var extraBits = (int)reader.ReadBits(3, "num_extra_slice_header_bits");
+        return new H265PictureParameterSet(ppsId, spsId, dependent, outputFlag, extraBits);
+    }
+}
