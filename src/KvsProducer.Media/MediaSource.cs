@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using KvsProducer.Media.Internal;
+using KvsProducer.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,7 +17,7 @@ namespace KvsProducer.Media;
 /// until the next frame is requested (or the source is disposed). Hand it to the producer, which
 /// copies it once, before moving on. One reader at a time.
 /// </remarks>
-public sealed class MediaSource : IAsyncDisposable, IDisposable
+public sealed class MediaSource : IFrameSource, IDisposable
 {
     private static readonly Lock s_nativeCheck = new();
     private static bool s_nativeChecked;
@@ -80,7 +81,7 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
     {
         options ??= MediaSourceOptions.Default;
         options.Validate();
-        SourceSpec spec = SourceUri.Parse(uri, options);
+        SourceSpec spec = MediaUri.Parse(uri, options);
         EnsureNativeLibrary();
         if (options.LoggerFactory is not null)
         {

@@ -148,7 +148,7 @@ public sealed class SourceErrorTests
     {
         var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open("frames:/tmp/frames?fps=25"));
 
-        Assert.That(error!.Message, Does.Contain("core"));
+        Assert.That(error!.Message, Does.Contain("ElementaryStreamSources"));
     }
 
     [Test]
