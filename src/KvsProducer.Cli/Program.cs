@@ -28,6 +28,8 @@ internal static class Program
         var root = new RootCommand("kvs — Amazon Kinesis Video Streams from the command line.")
         {
             PackageCommand.Create(),
+            StreamCommand.Create(upload: false),
+            StreamCommand.Create(upload: true),
         };
         return root;
     }
