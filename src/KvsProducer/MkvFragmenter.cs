@@ -188,6 +188,21 @@ public sealed class MkvFragmenter
     }
 
     /// <summary>
+    /// A planned frame was not stored after all (a full buffer refused it): its timestamps still count,
+    /// and the fragment it belonged to is closed so that frames depending on it are skipped until the
+    /// next key frame starts a fresh one.
+    /// </summary>
+    internal void AbandonFragment(in Frame frame)
+    {
+        Remember(frame);
+        if (_clusterOpen)
+        {
+            _previousClusterMaxPtsUnits = _clusterMaxPtsUnits;
+            _clusterOpen = false;
+        }
+    }
+
+    /// <summary>
     /// Ends the open fragment with the end-of-fragment tag (kvs-protocol.md §6.6), so the service
     /// acknowledges it without waiting for another cluster. Call at the end of a stream or session.
     /// </summary>
