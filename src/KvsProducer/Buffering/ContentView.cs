@@ -17,8 +17,8 @@ namespace KvsProducer.Buffering;
 /// <list type="number">
 /// <item>tail is a fragment start (or tail = head): records leave the view by whole fragments only.</item>
 /// <item>A frame with bytes handed to the sender and not yet confirmed by <see cref="AdvanceSent"/>, or
-/// partly sent, is never dropped or freed: eviction takes a fragment only when it is fully sent or not
-/// touched at all.</item>
+/// partly sent in the running session, is never dropped or freed: eviction takes a fragment only when it
+/// is fully sent, not touched at all, or no session is running.</item>
 /// <item>Every frame accepted by <see cref="CommitFrame"/> leaves the view exactly once: marked PERSISTED
 /// by an acknowledgement, or reported through <see cref="FramesDropped"/> with a reason.</item>
 /// <item>A segment is returned to the store only when every byte in it is below tail, below any byte in

@@ -151,7 +151,7 @@ public class ContentViewConcurrencyTests
                 int session = View.StartSession();
                 var parser = new SessionParser();
                 int acked = 0;
-                for (int reads = random.Next(200, 2000); reads > 0 && !_stopping; reads--)
+                for (int reads = random.Next(200, 2000); reads > 0 && !_stopping;)
                 {
                     if (!View.TryRead(session, random.Next(100, 5000), out var data))
                     {
@@ -159,6 +159,7 @@ public class ContentViewConcurrencyTests
                         continue;
                     }
 
+                    reads--;
                     foreach (var piece in data)
                     {
                         parser.Feed(piece.Span);
@@ -171,6 +172,8 @@ public class ContentViewConcurrencyTests
                     }
                 }
 
+                // Like a session that ends on purpose: wait (a little) for the acknowledgements already on their way.
+                SpinWait.SpinUntil(() => _acks.Count == 0, TimeSpan.FromSeconds(1));
                 View.EndSession(session);
             }
         }
