@@ -83,7 +83,12 @@ internal sealed partial class ContentView : IDisposable
 
     public StreamingMode Mode => Options.Mode;
 
-    /// <summary>Frames were given up; see <see cref="FramesDroppedEventArgs"/>.</summary>
+    /// <summary>
+    /// Frames were given up; see <see cref="FramesDroppedEventArgs"/>. Raised outside the view's lock, in order,
+    /// on the thread whose action caused the drop (a producer, the sender or the acknowledgement reader);
+    /// <see cref="FramesDroppedEventArgs.Data"/> is valid only during the handler. A handler must not put
+    /// frames into a stream of the same store: the putting thread may hold that stream's producer gate.
+    /// </summary>
     public event EventHandler<FramesDroppedEventArgs>? FramesDropped;
 
     /// <summary>The buffer-duration or latency pressure began or ended.</summary>
