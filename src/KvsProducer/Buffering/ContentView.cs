@@ -67,7 +67,9 @@ internal sealed partial class ContentView : IDisposable
     private int _pendingNotices;
     private bool _disposed;
 
-    public ContentView(ContentStore store, ContentViewOptions options)
+    /// <summary>Use <see cref="ContentStore.CreateView"/>, which also registers the view for metrics and for
+    /// making room across streams.</summary>
+    internal ContentView(ContentStore store, ContentViewOptions options)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
