@@ -12,6 +12,7 @@ internal sealed class BufferMeters : IDisposable
 {
     private readonly ContentStore _store;
     private readonly List<Instrument> _instruments = [];
+    private volatile bool _disposed;
 
     public BufferMeters(ContentStore store, Meter meter)
     {
@@ -20,9 +21,9 @@ internal sealed class BufferMeters : IDisposable
         Client(meter, "content_store_available_size", "By", "Bytes of the budget not held by any stream.", m => m.ContentStoreAvailableSize);
         Client(meter, "content_store_allocated_size", "By", "Bytes held by streams.", m => m.ContentStoreAllocatedSize);
         Client(meter, "total_content_views_size", "By", "Bytes of buffered frames over all streams.", m => m.TotalContentViewsSize);
-        _instruments.Add(meter.CreateObservableGauge("kvs.client.total_frame_rate", () => _store.GetMetrics().TotalFrameRate, "{frame}/s", "Frames put per second over all streams."));
-        _instruments.Add(meter.CreateObservableGauge("kvs.client.total_transfer_rate", () => _store.GetMetrics().TotalTransferRate, "By/s", "Bytes sent per second over all streams."));
-        _instruments.Add(meter.CreateObservableCounter("kvs.client.storage_pressures", () => _store.GetMetrics().StoragePressures, "{event}", "Times the storage pressure began."));
+        _instruments.Add(meter.CreateObservableGauge("kvs.client.total_frame_rate", () => Store(m => m.TotalFrameRate), "{frame}/s", "Frames put per second over all streams."));
+        _instruments.Add(meter.CreateObservableGauge("kvs.client.total_transfer_rate", () => Store(m => m.TotalTransferRate), "By/s", "Bytes sent per second over all streams."));
+        _instruments.Add(meter.CreateObservableCounter("kvs.client.storage_pressures", () => Store(m => m.StoragePressures), "{event}", "Times the storage pressure began."));
 
         StreamGauge(meter, "current_view_duration", "s", "Duration of the frames not yet sent.", m => m.CurrentViewDuration.TotalSeconds);
         StreamGauge(meter, "overall_view_duration", "s", "Duration of all buffered frames.", m => m.OverallViewDuration.TotalSeconds);
@@ -43,14 +44,15 @@ internal sealed class BufferMeters : IDisposable
         StreamCounter(meter, "latency_pressures", "{event}", "Times the latency pressure began.", m => m.LatencyPressures);
     }
 
-    public void Dispose()
-    {
-        // Instruments live as long as their Meter; the owner of the Meter disposes it. Nothing to release here.
-        _instruments.Clear();
-    }
+    /// <summary>The instruments live as long as their Meter (its owner disposes it); after this they report nothing.</summary>
+    public void Dispose() => _disposed = true;
 
     private void Client(Meter meter, string name, string unit, string description, Func<ContentStoreMetrics, long> value)
-        => _instruments.Add(meter.CreateObservableGauge("kvs.client." + name, () => value(_store.GetMetrics()), unit, description));
+        => _instruments.Add(meter.CreateObservableGauge("kvs.client." + name, () => Store(value), unit, description));
+
+    private Measurement<T>[] Store<T>(Func<ContentStoreMetrics, T> value)
+        where T : struct
+        => _disposed ? [] : [new Measurement<T>(value(_store.GetMetrics()))];
 
     private void StreamGauge(Meter meter, string name, string unit, string description, Func<StreamBufferMetrics, double> value)
         => _instruments.Add(meter.CreateObservableGauge("kvs.stream." + name, () => PerStream(value), unit, description));
@@ -61,7 +63,7 @@ internal sealed class BufferMeters : IDisposable
     private List<Measurement<T>> PerStream<T>(Func<StreamBufferMetrics, T> value)
         where T : struct
     {
-        var views = _store.Views;
+        var views = _disposed ? [] : _store.Views;
         var measurements = new List<Measurement<T>>(views.Count);
         foreach (var view in views)
         {

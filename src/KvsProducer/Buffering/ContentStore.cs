@@ -102,6 +102,38 @@ internal sealed class ContentStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="requester"/> in the other live streams, largest holder first (Offline
+    /// streams never give up frames). Runs without any lock of the requester held.
+    /// </summary>
+    public bool TryEvictForOtherStream(ContentView requester, int segments)
+    {
+        var views = Views;
+        ContentView? largest = null;
+        foreach (var view in views)
+        {
+            if (view != requester && view.Mode != StreamingMode.Offline && (largest is null || view.HeldSegments > largest.HeldSegments))
+            {
+                largest = view;
+            }
+        }
+
+        if (largest is not null && largest.EvictForOtherStream(segments))
+        {
+            return true;
+        }
+
+        foreach (var view in views)
+        {
+            if (view != requester && view != largest && view.EvictForOtherStream(segments))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Hands out a segment if the budget allows one more; null when the store is full.</summary>
     public StoreSegment? TryRent()
     {

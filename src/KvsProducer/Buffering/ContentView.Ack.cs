@@ -240,7 +240,9 @@ internal sealed partial class ContentView
         }
     }
 
-    /// <summary>Drops the oldest fragment if invariant 2 allows: fully sent, or not touched by the sender at all.</summary>
+    /// <summary>Drops the oldest fragment if invariant 2 allows: fully sent, not touched by the sender at all,
+    /// or no session is running (a fragment the last session left half sent is resent whole by the next one,
+    /// so during an outage it may go like any other).</summary>
     private bool TryEvictTailFragment(FrameDropReason reason)
     {
         if (_tail >= _head)
@@ -252,8 +254,8 @@ internal sealed partial class ContentView
         long startOffset = Rec(_tail).Offset;
         long endOffset = OffsetOf(end);
         bool fullySent = endOffset <= _sendOffset;
-        bool untouched = _sendOffset == startOffset && (!_inFlight || _inFlightHeader);
-        if (!fullySent && !untouched)
+        bool untouched = _sendOffset == startOffset && !(_inFlight && !_inFlightHeader);
+        if (!fullySent && !untouched && _sessionActive)
         {
             return false;
         }
@@ -268,7 +270,7 @@ internal sealed partial class ContentView
             _acceptsContinuation = false;
         }
 
-        if (untouched && !fullySent)
+        if (!fullySent)
         {
             _current = end;
             _sendOffset = endOffset;

@@ -7,7 +7,7 @@ namespace KvsProducer.Buffering;
 internal sealed partial class ContentView
 {
     // Retries after an eviction whose freed segments another stream took first.
-    private const int MaxReserveAttempts = 8;
+    private const int MaxReserveAttempts = 16;
 
     private FrameInfo _pending;
     private bool _writing;
@@ -23,6 +23,7 @@ internal sealed partial class ContentView
         Refused,
         MustWait,
         Retry,
+        NeedsOtherStreams,
     }
 
     /// <summary>
@@ -239,11 +240,68 @@ internal sealed partial class ContentView
         {
             Reservation result = TryReserveOnce(frame, maxPackagedBytes, lastAttempt: attempt == MaxReserveAttempts);
             Flush();
+            if (result == Reservation.NeedsOtherStreams)
+            {
+                // One budget for all streams: a stream that cannot make room in its own buffer takes it from the
+                // live stream holding the most, so one stalled stream cannot starve the others.
+                if (_store.TryEvictForOtherStream(this, SegmentsShort(maxPackagedBytes)))
+                {
+                    continue;
+                }
+
+                lock (_gate)
+                {
+                    EnqueueRefusal(frame, FrameDropReason.StorageFull);
+                }
+
+                Flush();
+                return Reservation.Refused;
+            }
+
             if (result != Reservation.Retry)
             {
                 return result;
             }
         }
+    }
+
+    /// <summary>Segments the store lacks for a frame of <paramref name="maxPackagedBytes"/> bytes.</summary>
+    private int SegmentsShort(int maxPackagedBytes)
+    {
+        lock (_gate)
+        {
+            return Math.Max(1, _log.SegmentsNeeded(_committedEnd + maxPackagedBytes) - _store.AvailableSegments);
+        }
+    }
+
+    /// <summary>
+    /// Another stream of the store needs <paramref name="segments"/> segments: drops this stream's oldest whole
+    /// fragments (Realtime / NearRealtime only, invariant 2 respected) until that many would be freed, raises
+    /// the drop events and returns the segments. False when nothing could be dropped.
+    /// </summary>
+    internal bool EvictForOtherStream(int segments)
+    {
+        if (Mode == StreamingMode.Offline)
+        {
+            return false;
+        }
+
+        bool evicted = false;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            while (ReleasableSegments() < segments && TryEvictTailFragment(FrameDropReason.StorageFull))
+            {
+                evicted = true;
+            }
+        }
+
+        Flush();
+        return evicted;
     }
 
     private Reservation TryReserveOnce(in FrameInfo frame, int maxPackagedBytes, bool lastAttempt)
@@ -313,6 +371,11 @@ internal sealed partial class ContentView
             {
                 EnqueueRefusal(frame, FrameDropReason.FragmentStartDropped);
                 return Reservation.Refused;
+            }
+
+            if (!lastAttempt)
+            {
+                return Reservation.NeedsOtherStreams;
             }
 
             // Nothing more may be dropped (the oldest fragment is partly sent) or other streams hold the budget.

@@ -17,8 +17,8 @@ namespace KvsProducer.Buffering;
 /// <list type="number">
 /// <item>tail is a fragment start (or tail = head): records leave the view by whole fragments only.</item>
 /// <item>A frame with bytes handed to the sender and not yet confirmed by <see cref="AdvanceSent"/>, or
-/// partly sent, is never dropped or freed: eviction takes a fragment only when it is fully sent or not
-/// touched at all.</item>
+/// partly sent in the running session, is never dropped or freed: eviction takes a fragment only when it
+/// is fully sent, not touched at all, or no session is running.</item>
 /// <item>Every frame accepted by <see cref="CommitFrame"/> leaves the view exactly once: marked PERSISTED
 /// by an acknowledgement, or reported through <see cref="FramesDropped"/> with a reason.</item>
 /// <item>A segment is returned to the store only when every byte in it is below tail, below any byte in
@@ -67,7 +67,9 @@ internal sealed partial class ContentView : IDisposable
     private int _pendingNotices;
     private bool _disposed;
 
-    public ContentView(ContentStore store, ContentViewOptions options)
+    /// <summary>Use <see cref="ContentStore.CreateView"/>, which also registers the view for metrics and for
+    /// making room across streams.</summary>
+    internal ContentView(ContentStore store, ContentViewOptions options)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -83,7 +85,12 @@ internal sealed partial class ContentView : IDisposable
 
     public StreamingMode Mode => Options.Mode;
 
-    /// <summary>Frames were given up; see <see cref="FramesDroppedEventArgs"/>.</summary>
+    /// <summary>
+    /// Frames were given up; see <see cref="FramesDroppedEventArgs"/>. Raised outside the view's lock, in order,
+    /// on the thread whose action caused the drop (a producer, the sender or the acknowledgement reader);
+    /// <see cref="FramesDroppedEventArgs.Data"/> is valid only during the handler. A handler must not put
+    /// frames into a stream of the same store: the putting thread may hold that stream's producer gate.
+    /// </summary>
     public event EventHandler<FramesDroppedEventArgs>? FramesDropped;
 
     /// <summary>The buffer-duration or latency pressure began or ended.</summary>

@@ -43,6 +43,24 @@ public class ContentViewBoundsTests
     }
 
     [Test]
+    public void During_an_outage_the_fragment_the_last_session_left_half_sent_may_be_dropped()
+    {
+        using var fixture = new ViewFixture(segmentSize: 256, storageSize: 4 * 256);
+        fixture.PutFragment(frames: 2, payloadLength: 300);
+        int session = fixture.View.StartSession();
+        fixture.SendSome(session, TestMkv.Header().Length + 100);
+        fixture.View.EndSession(session);
+
+        long accepted = fixture.Put(startsFragment: true, payloadLength: 500);
+
+        Assert.That(accepted, Is.Not.EqualTo(-1));
+        var drop = fixture.Drops.Single();
+        Assert.That((drop.Reason, drop.FrameCount, drop.WasSent), Is.EqualTo((FrameDropReason.StorageFull, 2, false)));
+        int next = fixture.View.StartSession();
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)), Is.EqualTo(new[] { accepted }));
+    }
+
+    [Test]
     public void A_fragment_being_read_by_the_sender_is_not_dropped()
     {
         using var fixture = new ViewFixture(segmentSize: 256, storageSize: 4 * 256);
@@ -159,5 +177,37 @@ public class ContentViewBoundsTests
         Assert.That(fixture.DroppedFrameIds, Is.EqualTo(new long[] { 2, 3, 4 }));
         Assert.That(fixture.Store.HeldSegments, Is.Zero);
         fixture.Store.Dispose();
+    }
+
+    [Test]
+    public void A_stream_that_cannot_make_room_in_its_own_buffer_takes_it_from_the_stream_holding_the_most()
+    {
+        using var fixture = new ViewFixture(segmentSize: 256, storageSize: 8 * 256);
+        fixture.PutFragment(frames: 2, payloadLength: 300);
+        fixture.PutFragment(frames: 2, payloadLength: 300);
+        fixture.PutFragment(frames: 2, payloadLength: 300);
+        using var other = fixture.Store.CreateView(new ContentViewOptions { StreamName = "other" });
+        var info = fixture.Info(startsFragment: true);
+
+        Assert.That(other.TryBeginFrame(info, 500), Is.True);
+        other.AbortFrame();
+
+        Assert.That(fixture.Drops.Select(d => (d.Reason, d.FrameCount)), Is.EqualTo(new[] { (FrameDropReason.StorageFull, 2) }));
+        Assert.That(fixture.DroppedFrameIds, Is.EqualTo(new long[] { 0, 1 }));
+    }
+
+    [Test]
+    public void An_offline_stream_never_gives_up_frames_for_another_stream()
+    {
+        using var fixture = new ViewFixture(new ContentViewOptions { Mode = StreamingMode.Offline }, segmentSize: 256, storageSize: 8 * 256);
+        fixture.PutFragment(frames: 3, payloadLength: 500);
+        using var other = fixture.Store.CreateView(new ContentViewOptions { StreamName = "other" });
+        var refusals = new List<FramesDroppedEventArgs>();
+        other.FramesDropped += (_, e) => refusals.Add(e);
+
+        Assert.That(other.TryBeginFrame(fixture.Info(startsFragment: true), 600), Is.False);
+
+        Assert.That(fixture.Drops, Is.Empty);
+        Assert.That(refusals.Single().Reason, Is.EqualTo(FrameDropReason.StorageFull));
     }
 }

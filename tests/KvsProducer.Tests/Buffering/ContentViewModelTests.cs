@@ -47,7 +47,7 @@ public class ContentViewModelTests
         // The model must reach every rule, or a passing run proves little.
         Assert.That(ModelStream.Coverage.Keys, Is.SupersetOf(new[]
         {
-            "fragment persisted", "ack E Applied", "ack P Applied", "ack R Applied", "ack B Applied",
+            "frame packaged by MkvFragmenter", "session checked by EbmlDocumentReader", "fragment persisted", "ack E Applied", "ack P Applied", "ack R Applied", "ack B Applied",
             "late ack ignored", "late ack applied", "offline put waited",
             "dropped StorageFull", "dropped BufferDurationExceeded", "dropped ReplayWindowExceeded sent",
             "dropped ErrorAcknowledgement sent", "dropped StreamClosed", "refused StorageFull", "refused FragmentStartDropped",
@@ -60,7 +60,8 @@ public class ContentViewModelTests
         int segmentSize = 256 << random.Next(3);
         int segments = random.Next(6, 40);
         using var store = new ContentStore(new ContentStoreOptions { SegmentSize = segmentSize, StorageSize = (long)segments * segmentSize }, new FakeTimeProvider());
-        var streams = new[] { new ModelStream(store, random, 0), new ModelStream(store, random, 1_000_000) };
+        // One stream packaged by our explicit byte writer, one by the real MkvFragmenter (Plan, reserve, Commit).
+        var streams = new[] { new ModelStream(store, random, 0, useFragmenter: false), new ModelStream(store, random, 1_000_000, useFragmenter: true) };
 
         for (int step = 0; step < StepsPerSequence; step++)
         {

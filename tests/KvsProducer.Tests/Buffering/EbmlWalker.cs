@@ -47,7 +47,7 @@ internal static class EbmlWalker
     }
 
     /// <summary>Walks Tags and Clusters only (the packaged bytes of frames, as a drop event hands them out).</summary>
-    public static List<WalkedCluster> WalkClusters(ReadOnlySpan<byte> data, int pos = 0, bool allowLeadingBlocks = false)
+    public static List<WalkedCluster> WalkClusters(ReadOnlySpan<byte> data, int pos = 0, bool allowLeadingBlocks = false, int idOffset = 0)
     {
         var clusters = new List<WalkedCluster>();
         WalkedCluster? open = allowLeadingBlocks ? new WalkedCluster(-1, []) : null;
@@ -97,7 +97,7 @@ internal static class EbmlWalker
                     }
 
                     var payload = data.Slice(pos + 4, (int)size - 4);
-                    open.FrameIds.Add(CheckPayload(payload, at));
+                    open.FrameIds.Add(CheckPayload(payload, at, idOffset));
                     pos += (int)size;
                     break;
                 default:
@@ -108,10 +108,10 @@ internal static class EbmlWalker
         return clusters;
     }
 
-    private static long CheckPayload(ReadOnlySpan<byte> payload, int at)
+    private static long CheckPayload(ReadOnlySpan<byte> payload, int at, int idOffset)
     {
-        long frameId = BinaryPrimitives.ReadInt64LittleEndian(payload);
-        for (int i = TestMkv.MinPayload; i < payload.Length; i++)
+        long frameId = BinaryPrimitives.ReadInt64LittleEndian(payload[idOffset..]);
+        for (int i = idOffset + TestMkv.MinPayload; i < payload.Length; i++)
         {
             if (payload[i] != TestMkv.PatternByte(frameId, i))
             {

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using KvsProducer.Buffering;
+using KvsProducer.Mkv;
+using KvsProducer.Tests.Mkv;
 
 namespace KvsProducer.Tests.Buffering;
 
@@ -11,6 +14,13 @@ internal sealed class ModelStream
 {
     private static readonly int[] ErrorIds = [4000, 4002, 4003, 4004, 4006, 4500, 5000, 5001, 9999];
 
+    // The real fragmenter's SimpleBlock payload is one length-prefixed NAL unit: 4-byte length, NAL header, then our id.
+    private const int FragmenterIdOffset = 5;
+
+    private static readonly byte[] ParameterSets = RecordedFrames.AnnexB(RecordedFrames.NalUnits(RecordedFrames.H264Vga[0]).Where(n => (n[0] & 0x1F) is 7 or 8));
+
+    private readonly MkvFragmenter? _fragmenter;
+    private readonly int _idOffset;
     private readonly Random _random;
     private readonly ContentView _view;
     private readonly int _maxPayload;
@@ -30,9 +40,16 @@ internal sealed class ModelStream
     private ReadOnlySequence<byte> _pendingRead;
     private bool _readPending;
 
-    public ModelStream(ContentStore store, Random random, long idBase)
+    public ModelStream(ContentStore store, Random random, long idBase, bool useFragmenter)
     {
         _random = random;
+        if (useFragmenter)
+        {
+            var track = TrackDefinition.H264Video() with { NalUnitFormat = NalUnitFormat.LengthPrefixed, CodecPrivateData = ParameterSets };
+            _fragmenter = new MkvFragmenter(new MkvFragmenterOptions { Tracks = [track], WriteHeader = false });
+            _idOffset = FragmenterIdOffset;
+        }
+
         _nextFrameId = idBase;
         var buffer = TimeSpan.FromMilliseconds(random.Next(500, 8000));
         var options = new ContentViewOptions
@@ -46,7 +63,11 @@ internal sealed class ModelStream
             OfflineWaitTimeout = Timeout.InfiniteTimeSpan,
         };
         _view = store.CreateView(options);
-        _view.SetHeader(TestMkv.Header());
+        if (_fragmenter is null)
+        {
+            _view.SetHeader(TestMkv.Header());
+        }
+
         _view.FramesDropped += OnDropped;
         _maxPayload = store.SegmentSize;
         Frames = [];
@@ -87,17 +108,40 @@ internal sealed class ModelStream
         }
     }
 
-    public void Close() => _view.Dispose();
+    public void Close()
+    {
+        Disconnect();
+        _view.Dispose();
+    }
 
     private void Put()
     {
-        bool startsFragment = _currentFragment < 0 || _random.Next(5) == 0;
+        bool keyFrame = _currentFragment < 0 || _random.Next(5) == 0;
         int payloadLength = _random.Next(TestMkv.MinPayload, _maxPayload);
-        long timecode = (long)_now.TotalMilliseconds;
-        var info = new FrameInfo(_now, _now, TimeSpan.FromMilliseconds(33), startsFragment ? FrameFlags.KeyFrame : FrameFlags.None, startsFragment, timecode);
-        int reserve = TestMkv.PackagedSize(startsFragment, payloadLength) + _random.Next(0, 16);
+        long id = _nextFrameId;
+        var time = _now;
         _now += TimeSpan.FromMilliseconds(33);
 
+        // Plan the packaging: our explicit bytes, or the real fragmenter's Plan (which changes nothing yet).
+        bool startsFragment = keyFrame;
+        long timecode = (long)time.TotalMilliseconds;
+        int packaged = TestMkv.PackagedSize(keyFrame, payloadLength);
+        var frame = default(Frame);
+        var plan = default(FramePlan);
+        if (_fragmenter is not null)
+        {
+            var data = TestMkv.Payload(id, payloadLength + FragmenterIdOffset, FragmenterIdOffset);
+            BinaryPrimitives.WriteInt32BigEndian(data, data.Length - 4);
+            data[4] = keyFrame ? (byte)0x65 : (byte)0x41;
+            frame = new Frame(data, time, TimeSpan.FromMilliseconds(33), keyFrame ? FrameFlags.KeyFrame : FrameFlags.None);
+            plan = _fragmenter.Plan(frame);
+            startsFragment = plan.Outcome == FramePackagingOutcome.StartedFragment;
+            timecode = startsFragment ? plan.ClusterTimecode : timecode;
+            packaged = (int)plan.PackagedLength;
+        }
+
+        var info = new FrameInfo(time, time, TimeSpan.FromMilliseconds(33), keyFrame ? FrameFlags.KeyFrame : FrameFlags.None, startsFragment, timecode);
+        int reserve = packaged + _random.Next(0, 16);
         bool accepted;
         if (_view.Mode == StreamingMode.Offline)
         {
@@ -135,7 +179,7 @@ internal sealed class ModelStream
             return;
         }
 
-        long id = _nextFrameId++;
+        _nextFrameId++;
         if (startsFragment)
         {
             _currentFragment = timecode;
@@ -143,8 +187,21 @@ internal sealed class ModelStream
             _fragmentOrder.Add(timecode);
         }
 
-        short relative = (short)(timecode - _currentFragment);
-        TestMkv.WriteFrame(_view.Writer, startsFragment, _currentFragment, relative, startsFragment, TestMkv.Payload(id, payloadLength));
+        if (_fragmenter is not null)
+        {
+            _fragmenter.Commit(frame, plan, _view.Writer);
+            Cover("frame packaged by MkvFragmenter");
+            if (plan.NewHeader is not null)
+            {
+                _view.SetHeader(_fragmenter.Header.Span);
+            }
+        }
+        else
+        {
+            short relative = (short)(timecode - _currentFragment);
+            TestMkv.WriteFrame(_view.Writer, startsFragment, _currentFragment, relative, startsFragment, TestMkv.Payload(id, payloadLength));
+        }
+
         _view.CommitFrame();
         _framesByFragment[_currentFragment].Add(id);
         Frames[id] = (0, 0);
@@ -154,11 +211,16 @@ internal sealed class ModelStream
     {
         if (!_sessionActive)
         {
+            if (_currentFragment < 0)
+            {
+                return; // no header yet: the writer writes it with the first key frame
+            }
+
             _session = _view.StartSession();
             _sessionActive = true;
             _pendingAcks.Clear();
             _ackedInSession.Clear();
-            _parser = new SessionParser();
+            _parser = new SessionParser(_idOffset);
             Sessions++;
             return;
         }
@@ -298,11 +360,45 @@ internal sealed class ModelStream
 
         _view.EndSession(_session);
         _sessionActive = false;
+        if (_parser!.HeaderComplete)
+        {
+            CheckWithEbmlReader(_parser.CompleteBytes);
+            Cover("session checked by EbmlDocumentReader");
+        }
         _readPending = false;
         _lateSession = _session;
         _lateAcks.Clear();
         _lateAcks.AddRange(_pendingAcks);
         _pendingAcks.Clear();
+    }
+
+    /// <summary>The whole session (up to its last complete element) through the project's EBML document reader.</summary>
+    private static void CheckWithEbmlReader(ReadOnlySpan<byte> session)
+    {
+        var top = EbmlDocumentReader.Parse(session);
+        if (top.Count != 2 || top[0].Id != MkvElementIds.Ebml || top[1].Id != MkvElementIds.Segment)
+        {
+            throw new InvalidDataException("A session must be one EBML header and one Segment.");
+        }
+
+        var children = top[1].Children;
+        if (children.Count < 2 || children[0].Id != MkvElementIds.Info || children[1].Id != MkvElementIds.Tracks)
+        {
+            throw new InvalidDataException("A session's Segment must begin with Info and Tracks.");
+        }
+
+        foreach (var child in children.Skip(2))
+        {
+            if (child.Id is not (MkvElementIds.Cluster or MkvElementIds.Tags))
+            {
+                throw new InvalidDataException($"Element 0x{child.Id:X} after the header: only Clusters and Tags may follow.");
+            }
+
+            if (child.Id == MkvElementIds.Cluster && child.Children.Count > 0 && child.Children[0].Id != MkvElementIds.Timecode)
+            {
+                throw new InvalidDataException("A Cluster must begin with its Timecode.");
+            }
+        }
     }
 
     private void OnDropped(object? sender, FramesDroppedEventArgs e)
@@ -319,7 +415,7 @@ internal sealed class ModelStream
             return;
         }
 
-        var ids = EbmlWalker.WalkClusters(e.Data.ToArray(), allowLeadingBlocks: true).SelectMany(c => c.FrameIds).ToList();
+        var ids = EbmlWalker.WalkClusters(e.Data.ToArray(), allowLeadingBlocks: true, idOffset: _idOffset).SelectMany(c => c.FrameIds).ToList();
         if (ids.Count != e.FrameCount)
         {
             throw new InvalidOperationException($"A drop event says {e.FrameCount} frames but its bytes hold {ids.Count}.");

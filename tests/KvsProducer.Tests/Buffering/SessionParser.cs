@@ -10,10 +10,23 @@ namespace KvsProducer.Tests.Buffering;
 internal sealed class SessionParser
 {
     private readonly List<byte> _bytes = [];
+    private readonly int _idOffset;
     private int _pos;
     private int _stage; // 0 EBML, 1 Segment, 2 Info, 3 Tracks, 4 clusters
 
+    /// <param name="idOffset">Where the frame id sits in a SimpleBlock's payload (after a length prefix and NAL header for the real fragmenter).</param>
+    public SessionParser(int idOffset = 0)
+    {
+        _idOffset = idOffset;
+    }
+
     public List<WalkedCluster> Clusters { get; } = [];
+
+    /// <summary>True once the EBML header, Segment, Info and Tracks have arrived.</summary>
+    public bool HeaderComplete => _stage == 4;
+
+    /// <summary>The bytes up to the end of the last complete element.</summary>
+    public ReadOnlySpan<byte> CompleteBytes => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_bytes)[.._pos];
 
     public void Feed(ReadOnlySpan<byte> data)
     {
@@ -83,8 +96,8 @@ internal sealed class SessionParser
                     }
 
                     var frame = payload[4..];
-                    long frameId = BinaryPrimitives.ReadInt64LittleEndian(frame);
-                    for (int i = TestMkv.MinPayload; i < frame.Length; i++)
+                    long frameId = BinaryPrimitives.ReadInt64LittleEndian(frame[_idOffset..]);
+                    for (int i = _idOffset + TestMkv.MinPayload; i < frame.Length; i++)
                     {
                         if (frame[i] != TestMkv.PatternByte(frameId, i))
                         {

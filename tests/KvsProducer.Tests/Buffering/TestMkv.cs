@@ -34,11 +34,11 @@ internal static class TestMkv
     public static int PackagedSize(bool startsFragment, int payloadLength)
         => (startsFragment ? ClusterHeaderSize : 0) + BlockHeaderSize + payloadLength;
 
-    public static byte[] Payload(long frameId, int length)
+    public static byte[] Payload(long frameId, int length, int idOffset = 0)
     {
-        var payload = new byte[Math.Max(length, MinPayload)];
-        BinaryPrimitives.WriteInt64LittleEndian(payload, frameId);
-        for (int i = MinPayload; i < payload.Length; i++)
+        var payload = new byte[Math.Max(length, idOffset + MinPayload)];
+        BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(idOffset), frameId);
+        for (int i = idOffset + MinPayload; i < payload.Length; i++)
         {
             payload[i] = PatternByte(frameId, i);
         }
