@@ -1,0 +1,25 @@
+using System.Buffers;
+
+namespace KvsProducer.Service;
+
+/// <summary>
+/// One HTTP request whose body is still being written while its response is read (PutMedia: MKV up, ACKs down,
+/// kvs-protocol.md §3.3). One task writes, one task reads; the two sides never block each other.
+/// </summary>
+internal interface IDuplexHttpExchange : IAsyncDisposable
+{
+    /// <summary>Sends <paramref name="data"/> as request body bytes (no copy of large payloads). Empty data sends nothing.</summary>
+    ValueTask WriteBodyAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Sends every segment of <paramref name="data"/> as request body bytes.</summary>
+    ValueTask WriteBodyAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Ends the request body (HTTP/1.1: the zero-length chunk; HTTP/2: END_STREAM).</summary>
+    ValueTask CompleteBodyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Waits for the final (non-1xx) response head.</summary>
+    ValueTask<HttpResponseHead> ReadResponseHeadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads the next piece of the response body; valid until the next call.</summary>
+    ValueTask<HttpBodyRead> ReadBodyAsync(CancellationToken cancellationToken);
+}
