@@ -56,6 +56,12 @@ internal sealed class SigV4Signer
             : [.. unsignedHeaders.Select(h => h.ToLowerInvariant()).Append("authorization").Distinct()];
     }
 
+    /// <summary>
+    /// The C producer's unsigned headers (kvs-protocol.md §1.3 step 4). Extend it for a transport that
+    /// drops headers on the wire, e.g. HTTP/2 has no <c>connection</c> or <c>transfer-encoding</c>.
+    /// </summary>
+    public static IReadOnlyCollection<string> KinesisVideoUnsignedHeaders => KinesisVideoUnsigned;
+
     /// <summary>The plain SigV4 rule: sign every header except Authorization.</summary>
     public static IReadOnlyCollection<string> SignEverything => SpecificationUnsigned;
 

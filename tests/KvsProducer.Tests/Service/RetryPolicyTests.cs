@@ -75,6 +75,13 @@ public sealed class RetryPolicyTests
     }
 
     [Test]
+    public void Transport_failures_are_transient_unless_the_peer_sent_malformed_data()
+    {
+        Assert.That(RetryPolicy.IsTransient(new KvsTransportException(KvsTransportFailure.ConnectionReset, "reset"), CancellationToken.None), Is.True);
+        Assert.That(RetryPolicy.IsTransient(new KvsTransportException(KvsTransportFailure.MalformedHttp, "garbage"), CancellationToken.None), Is.False);
+    }
+
+    [Test]
     public void Programming_errors_are_not_transient()
     {
         Assert.That(RetryPolicy.IsTransient(new ArgumentException("bad"), CancellationToken.None), Is.False);

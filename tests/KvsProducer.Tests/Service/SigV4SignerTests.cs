@@ -195,6 +195,23 @@ public sealed class SigV4SignerTests
     }
 
     [Test]
+    public void The_unsigned_set_can_be_extended_for_a_transport_that_drops_hop_headers()
+    {
+        var signer = new SigV4Signer("us-west-2", unsignedHeaders: [.. SigV4Signer.KinesisVideoUnsignedHeaders, "connection", "transfer-encoding"]);
+
+        var signature = signer.Sign(
+            "POST",
+            "/putMedia",
+            "",
+            [H("host", "s-1e415f8b.kinesisvideo.us-west-2.amazonaws.com"), H("connection", "keep-alive"), H("transfer-encoding", "chunked"), H("content-type", "application/json"), H("x-amzn-stream-name", "front-door")],
+            [],
+            SuiteCredentials,
+            SuiteTime);
+
+        Assert.That(signature.Authorization, Does.Contain("SignedHeaders=host;x-amz-date;x-amzn-stream-name,"));
+    }
+
+    [Test]
     public void Streaming_PutMedia_hashes_the_empty_payload()
     {
         var signer = new SigV4Signer("us-west-2");
