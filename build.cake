@@ -30,7 +30,7 @@ Task("Native")
 
 Task("Native-Arm64")
     .Description("Cross-builds libkvsmedia for linux-arm64 (native/cmake/aarch64-linux-gnu.cmake).")
-    .Does(() => BuildNative("linux-arm64", "native/cmake/aarch64-linux-gnu.cmake"));
+    .Does(() => BuildNative("linux-arm64", MakeAbsolute(File("native/cmake/aarch64-linux-gnu.cmake")).FullPath)); // cmake reads a relative toolchain path against the build tree
 
 Task("Build")
     .Description("Builds the native library and every managed project.")

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using KvsProducer.Media.Internal;
+using KvsProducer.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,7 +17,7 @@ namespace KvsProducer.Media;
 /// until the next frame is requested (or the source is disposed). Hand it to the producer, which
 /// copies it once, before moving on. One reader at a time.
 /// </remarks>
-public sealed class MediaSource : IAsyncDisposable, IDisposable
+public sealed class MediaSource : IFrameSource, IDisposable
 {
     private static readonly Lock s_nativeCheck = new();
     private static bool s_nativeChecked;
@@ -80,7 +81,7 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
     {
         options ??= MediaSourceOptions.Default;
         options.Validate();
-        SourceSpec spec = SourceUri.Parse(uri, options);
+        SourceSpec spec = MediaUri.Parse(uri, options);
         EnsureNativeLibrary();
         if (options.LoggerFactory is not null)
         {
@@ -267,19 +268,10 @@ public sealed class MediaSource : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Backoff with full jitter, the first retry immediate (ARCHITECTURE.md §4 "Reconnect").</summary>
-    private TimeSpan ReconnectDelay(int attempt)
-    {
-        if (attempt <= 1)
-        {
-            return TimeSpan.Zero;
-        }
-
-        double ceiling = Math.Min(_options.MaxReconnectDelay.Ticks, _options.ReconnectDelay.Ticks * Math.Pow(2, Math.Min(attempt - 2, 30)));
+    private TimeSpan ReconnectDelay(int attempt) =>
 #pragma warning disable CA5394 // Jitter spreads reconnect storms; it is not security.
-        return TimeSpan.FromTicks((long)(ceiling * (0.5 + (Random.Shared.NextDouble() / 2))));
+        ReconnectBackoff.Delay(attempt, _options.ReconnectDelay, _options.MaxReconnectDelay, Random.Shared.NextDouble());
 #pragma warning restore CA5394
-    }
 
     private static SourceHandle OpenHandle(SourceSpec spec, MediaSourceOptions options, CancellationToken cancellationToken)
     {

@@ -15,6 +15,7 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     private readonly SemaphoreSlim _putGate = new(1, 1); // the fragmenter packages one frame at a time
     private readonly Func<KinesisVideoStream, CancellationToken, Task>? _stop;
     private readonly Func<ValueTask>? _dispose;
+    private readonly TaskCompletionSource _firstFrameStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopped;
 
     internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null)
@@ -51,12 +52,16 @@ public sealed class KinesisVideoStream : IAsyncDisposable
 
     internal ContentView View => _view;
 
+    /// <summary>Completes when the first frame (and so the stream header) is in the buffer: sessions start then.</summary>
+    internal Task FirstFrameStored => _firstFrameStored.Task;
+
     internal MkvFragmenter Fragmenter => _fragmenter;
 
     /// <summary>
     /// Packages <paramref name="frame"/> into the buffer without waiting. Realtime and NearRealtime make
     /// room by dropping the oldest fragments (reported through <see cref="FramesDropped"/>). Returns false
-    /// when the frame was not stored: skipped before the first key frame, or refused by a full buffer.
+    /// when the frame was not stored: skipped while waiting for a key frame (counted in <see cref="FramesSkipped"/>),
+    /// or refused by the buffer (also reported through <see cref="FramesDropped"/>).
     /// Offline streams must use <see cref="PutFrameAsync"/>.
     /// </summary>
     /// <exception cref="FrameRejectedException">The frame breaks a packaging rule; nothing changed.</exception>
@@ -210,6 +215,11 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         }
 
         _view.CommitFrame();
+        if (!_firstFrameStored.Task.IsCompleted)
+        {
+            _firstFrameStored.TrySetResult();
+        }
+
         return true;
     }
 

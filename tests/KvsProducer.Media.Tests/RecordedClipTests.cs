@@ -9,6 +9,7 @@ public sealed class RecordedClipTests
         new object[] { "clip.mkv", NalUnitFormat.LengthPrefixed },
         new object[] { "clip.ts", NalUnitFormat.AnnexB },
         new object[] { "clip.h264", NalUnitFormat.AnnexB },
+        new object[] { "clip-h265.mkv", NalUnitFormat.LengthPrefixed },
     ];
 
     [TestCaseSource(nameof(Clips))]
@@ -69,6 +70,23 @@ public sealed class RecordedClipTests
             Assert.That(record[0], Is.EqualTo(1));
             Assert.That(source.Track.Codec, Is.EqualTo(VideoCodec.H264));
             Assert.That((source.Track.Width, source.Track.Height), Is.EqualTo((320, 240)));
+        });
+    }
+
+    [Test]
+    public void H265_clip_passes_through_as_h265_with_its_hevc_decoder_configuration_record()
+    {
+        using MediaSource source = MediaSource.Open("file:" + TestData.Clip("clip-h265.mkv"));
+
+        byte[] record = source.Track.CodecPrivateData.ToArray();
+
+        // ISO 14496-15 §8.3.3.1: HEVCDecoderConfigurationRecord, configurationVersion 1, 23 bytes before the arrays.
+        Assert.Multiple(() =>
+        {
+            Assert.That(source.Track.Codec, Is.EqualTo(VideoCodec.H265));
+            Assert.That(source.EncoderName, Is.Null);
+            Assert.That(record.Length, Is.GreaterThan(23));
+            Assert.That(record[0], Is.EqualTo(1));
         });
     }
 

@@ -62,6 +62,49 @@ public sealed class SourceErrorTests
     }
 
     [Test]
+    public void Mp4_cut_before_its_index_is_corrupt()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kvsmedia-truncated-{Guid.NewGuid():N}.mp4");
+        byte[] clip = File.ReadAllBytes(TestData.Clip("clip.mp4"));
+        File.WriteAllBytes(path, clip[..(clip.Length / 2)]); // ffmpeg writes the moov index at the end
+        try
+        {
+            var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open("file:" + path));
+
+            Assert.That(error!.Reason, Is.EqualTo(MediaErrorReason.Corrupt));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void File_without_a_video_track_is_an_unsupported_format()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kvsmedia-audio-{Guid.NewGuid():N}.wav");
+        using (var process = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=duration=0.2", path]))
+        {
+            process.WaitForExit();
+        }
+
+        try
+        {
+            var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open("file:" + path));
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(error!.Reason, Is.EqualTo(MediaErrorReason.UnsupportedFormat));
+                Assert.That(error.Message, Does.Contain("no video track"));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void Rtsp_port_where_nothing_listens_is_unreachable()
     {
         int port = FreePort();
@@ -105,7 +148,7 @@ public sealed class SourceErrorTests
     {
         var error = Assert.Throws<MediaSourceException>(() => MediaSource.Open("frames:/tmp/frames?fps=25"));
 
-        Assert.That(error!.Message, Does.Contain("core"));
+        Assert.That(error!.Message, Does.Contain("ElementaryStreamSources"));
     }
 
     [Test]

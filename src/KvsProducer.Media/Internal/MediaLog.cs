@@ -11,6 +11,6 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "{Source} failed ({Reason}): {Error}. Reconnecting in {Delay} (attempt {Attempt})")]
     public static partial void Reconnecting(ILogger logger, string source, MediaErrorReason reason, string error, TimeSpan delay, int attempt);
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "{Source} reconnected after {Attempts} attempt(s); timestamps continue at {Continuation}")]
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "{Source} reconnected ({Attempts} reconnect(s) so far); timestamps continue after {Continuation}")]
     public static partial void Reconnected(ILogger logger, string source, int attempts, TimeSpan continuation);
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace KvsProducer.Media.Internal;
 
 /// <summary>Parses the source URIs of ARCHITECTURE.md §3 into what FFmpeg is given.</summary>
-internal static class SourceUri
+internal static class MediaUri
 {
     private const string Forms =
         "use testsrc:?size=1280x720&rate=30, v4l2:///dev/video0?size=1280x720&rate=30&format=h264|mjpeg|yuyv422, " +
@@ -23,7 +23,7 @@ internal static class SourceUri
             "file" => File(uri),
             "frames" => throw new MediaSourceException(MediaErrorReason.InvalidUri,
                 $"'{uri}': the frames: source (one Annex-B frame per file) is read by KvsProducer's core, not by " +
-                "KvsProducer.Media: open it with the core's frame-directory source."),
+                "KvsProducer.Media: open it with KvsProducer.Sources.ElementaryStreamSources.Open."),
             _ => throw new MediaSourceException(MediaErrorReason.InvalidUri, $"'{uri}' is not a source URI: {Forms}."),
         };
     }

@@ -3,12 +3,12 @@ using KvsProducer.Media.Internal;
 namespace KvsProducer.Media.Tests;
 
 /// <summary>What each URI form gives FFmpeg.</summary>
-public sealed class SourceUriTests
+public sealed class MediaUriTests
 {
     [Test]
     public void Rtsp_transport_parameter_is_ours_and_other_parameters_stay_with_the_camera()
     {
-        SourceSpec spec = SourceUri.Parse("rtsp://admin:secret@cam.local:8554/live?channel=2&transport=udp", MediaSourceOptions.Default);
+        SourceSpec spec = MediaUri.Parse("rtsp://admin:secret@cam.local:8554/live?channel=2&transport=udp", MediaSourceOptions.Default);
 
         Assert.Multiple(() =>
         {
@@ -21,7 +21,7 @@ public sealed class SourceUriTests
     [Test]
     public void V4l2_parameters_become_device_options()
     {
-        SourceSpec spec = SourceUri.Parse("v4l2:///dev/video0?size=1280x720&rate=30&format=h264", MediaSourceOptions.Default);
+        SourceSpec spec = MediaUri.Parse("v4l2:///dev/video0?size=1280x720&rate=30&format=h264", MediaSourceOptions.Default);
 
         Assert.That(spec.Options, Is.EqualTo(new KeyValuePair<string, string>[] { new("video_size", "1280x720"), new("framerate", "30"), new("input_format", "h264") }));
     }
@@ -29,7 +29,7 @@ public sealed class SourceUriTests
     [Test]
     public void Options_size_and_rate_override_the_uri()
     {
-        SourceSpec spec = SourceUri.Parse("testsrc:?size=1280x720&rate=30", new MediaSourceOptions { Width = 640, Height = 360, FrameRate = 15 });
+        SourceSpec spec = MediaUri.Parse("testsrc:?size=1280x720&rate=30", new MediaSourceOptions { Width = 640, Height = 360, FrameRate = 15 });
 
         Assert.That(spec.Url, Is.EqualTo("testsrc2=size=640x360:rate=15"));
     }
