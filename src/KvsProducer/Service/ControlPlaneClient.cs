@@ -1,5 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -63,7 +68,7 @@ internal sealed class ControlPlaneClient : IDisposable
         ClockSkew = clockSkew ?? new ClockSkew(_time);
         Endpoints = endpointCache ?? new EndpointCache(_time);
         _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+            ? new HttpClient(CreateHandler(options), disposeHandler: true)
             : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = Timeout.InfiniteTimeSpan; // per attempt, on our TimeProvider
     }
@@ -178,6 +183,50 @@ internal sealed class ControlPlaneClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
+    private static SocketsHttpHandler CreateHandler(ControlPlaneClientOptions options)
+    {
+        // kvs-protocol.md §1.2: the C producer verifies peer and host and forces TLS ≥ 1.2.
+        var tls = new SslClientAuthenticationOptions
+        {
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            // Devices often cannot reach CRL/OCSP endpoints; curl (the C producer) does not check either.
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        };
+        if (options.CaBundlePath is { } path)
+        {
+            tls.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            tls.CertificateChainPolicy.CustomTrustStore.AddRange(LoadCaBundle(path));
+        }
+
+        return new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = tls,
+        };
+    }
+
+    private static X509Certificate2Collection LoadCaBundle(string path)
+    {
+        var bundle = new X509Certificate2Collection();
+        try
+        {
+            bundle.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new ArgumentException($"The CA bundle '{path}' could not be read ({e.Message}): it must be a readable PEM file of 'BEGIN CERTIFICATE' blocks.", nameof(path), e);
+        }
+
+        return bundle.Count > 0
+            ? bundle
+            : throw new ArgumentException($"The CA bundle '{path}' holds no PEM certificate: it must contain 'BEGIN CERTIFICATE' blocks.", nameof(path));
+    }
+
     private async Task<TResponse> CallAsync<TRequest, TResponse>(
         string operation,
         string path,
@@ -279,12 +328,32 @@ internal sealed class ControlPlaneClient : IDisposable
                 requestId,
                 response.Headers.Date);
         }
+        catch (HttpRequestException exception) when (exception.StatusCode is null)
+        {
+            throw TransportFailure(operation, uri, exception);
+        }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(
                 $"Kinesis Video Streams {operation} at {uri} did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s: the network or the service is slow (retried with backoff; RequestTimeout sets the limit).",
                 exception);
         }
+    }
+
+    // A request that never got an HTTP answer: say which kind of failure, where, and what to check.
+    private KvsTransportException TransportFailure(string operation, Uri uri, HttpRequestException exception)
+    {
+        var socketError = (exception.InnerException as SocketException)?.SocketErrorCode;
+        var (failure, advice) = exception.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => (KvsTransportFailure.NameResolution, "check the region, the ServiceUrl and the device's DNS"),
+            HttpRequestError.SecureConnectionError => (KvsTransportFailure.Tls, "the server certificate is not trusted here: fix the system CA store or set CaBundlePath to a PEM file with the right root CAs (the Amazon roots, or your local endpoint's CA)"),
+            _ when socketError == SocketError.ConnectionRefused => (KvsTransportFailure.ConnectionRefused, "nothing listens there: check the ServiceUrl and its port"),
+            _ when socketError is SocketError.HostUnreachable or SocketError.NetworkUnreachable => (KvsTransportFailure.Unreachable, "check the device's network and routes"),
+            _ when socketError == SocketError.ConnectionReset => (KvsTransportFailure.ConnectionReset, "the connection was reset: check proxies and firewalls"),
+            _ => (KvsTransportFailure.Network, "check the network, proxies and firewalls"),
+        };
+        return new KvsTransportException(failure, $"Kinesis Video Streams {operation}: could not reach {uri.GetLeftPart(UriPartial.Authority)} ({exception.Message}); {advice}.", exception);
     }
 
     private static string? FirstHeader(HttpResponseMessage response, string name) =>

@@ -18,6 +18,13 @@ internal sealed record ControlPlaneClientOptions
     /// <summary>Time to open a connection when the client makes its own handler (PIC default 5 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A PEM file of CA certificates to trust instead of the system store, for devices without one
+    /// (parity.md §6: CA-bundle path errors are a frequent device problem). Used when the client
+    /// makes its own handler.
+    /// </summary>
+    public string? CaBundlePath { get; init; }
+
     /// <summary>The User-Agent sent (and signed, as the C producer does).</summary>
     public string UserAgent { get; init; } = $"KvsProducer/{ProducerInfo.Version} .NET/{Environment.Version}";
 
@@ -57,6 +64,11 @@ internal sealed record ControlPlaneClientOptions
         if (ConnectTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive (default 5 s).");
+        }
+
+        if (CaBundlePath is not null && !File.Exists(CaBundlePath))
+        {
+            throw new ArgumentException($"CaBundlePath '{CaBundlePath}' does not exist: give a PEM file of CA certificates, or null for the system store.", nameof(CaBundlePath));
         }
 
         if (string.IsNullOrWhiteSpace(UserAgent))

@@ -5,7 +5,8 @@ namespace KvsProducer.Service;
 
 /// <summary>
 /// Runs an operation again after transient failures — throttling (ClientLimitExceededException,
-/// HTTP 429), 5xx, timeouts and connection failures — with exponential backoff and full jitter;
+/// HTTP 429), 5xx, timeouts and connection failures (<see cref="KvsTransportException"/> unless the
+/// peer sent malformed data) — with exponential backoff and full jitter;
 /// never after other 4xx errors, which need a different request. Delays run on a
 /// <see cref="TimeProvider"/>; the jitter comes from an injectable <see cref="Random"/>.
 /// </summary>
@@ -63,6 +64,7 @@ internal sealed class RetryPolicy
     public static bool IsTransient(Exception exception, CancellationToken callerToken) => exception switch
     {
         KinesisVideoServiceException service => service.IsRetriable,
+        KvsTransportException transport => transport.IsTransient,
         TimeoutException => true,
         OperationCanceledException => !callerToken.IsCancellationRequested,
         HttpRequestException http when http.StatusCode is { } status => (int)status >= 500 || (int)status == 429,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -61,11 +62,17 @@ internal sealed class ControlPlaneTestServer : IAsyncDisposable
 
     public IEnumerable<ControlPlaneRecordedRequest> RequestsTo(string path) => Requests.Where(r => r.Path == path);
 
-    public static async Task<ControlPlaneTestServer> StartAsync(Func<DateTimeOffset> clock)
+    public static async Task<ControlPlaneTestServer> StartAsync(Func<DateTimeOffset> clock, X509Certificate2? tlsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tlsCertificate is not null)
+            {
+                listen.UseHttps(tlsCertificate);
+            }
+        }));
         var app = builder.Build();
         var server = new ControlPlaneTestServer(app, clock);
         app.Run(server.HandleAsync);

@@ -195,6 +195,23 @@ public sealed class SigV4SignerTests
     }
 
     [Test]
+    public void The_unsigned_set_can_be_extended_for_a_transport_that_drops_hop_headers()
+    {
+        var signer = new SigV4Signer("us-west-2", unsignedHeaders: [.. SigV4Signer.KinesisVideoUnsignedHeaders, "connection", "transfer-encoding"]);
+
+        var signature = signer.Sign(
+            "POST",
+            "/putMedia",
+            "",
+            [H("host", "s-1e415f8b.kinesisvideo.us-west-2.amazonaws.com"), H("connection", "keep-alive"), H("transfer-encoding", "chunked"), H("content-type", "application/json"), H("x-amzn-stream-name", "front-door")],
+            [],
+            SuiteCredentials,
+            SuiteTime);
+
+        Assert.That(signature.Authorization, Does.Contain("SignedHeaders=host;x-amz-date;x-amzn-stream-name,"));
+    }
+
+    [Test]
     public void Streaming_PutMedia_hashes_the_empty_payload()
     {
         var signer = new SigV4Signer("us-west-2");
@@ -227,6 +244,32 @@ public sealed class SigV4SignerTests
 
         var fresh = SuiteSigner().Sign("GET", "/", "", [H("Host", "example.amazonaws.com")], [], rotated, SuiteTime);
         Assert.That(afterRotation.Authorization, Is.EqualTo(fresh.Authorization));
+    }
+
+    [Test]
+    public void Two_signers_alternating_on_one_thread_each_sign_with_their_own_key()
+    {
+        var east = SuiteSigner();
+        var west = new SigV4Signer("us-west-2", "service", SigV4Signer.SignEverything);
+        var westExpected = new SigV4Signer("us-west-2", "service", SigV4Signer.SignEverything).Sign("GET", "/", "", [H("Host", "example.amazonaws.com")], [], SuiteCredentials, SuiteTime);
+
+        _ = west.Sign("GET", "/", "", [H("Host", "example.amazonaws.com")], [], SuiteCredentials, SuiteTime);
+        var eastSignature = east.Sign("GET", "/", "", [H("Host", "example.amazonaws.com")], [], SuiteCredentials, SuiteTime);
+        var westSignature = west.Sign("GET", "/", "", [H("Host", "example.amazonaws.com")], [], SuiteCredentials, SuiteTime);
+
+        Assert.That(eastSignature.Authorization, Does.EndWith("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
+        Assert.That(westSignature.Authorization, Is.EqualTo(westExpected.Authorization));
+    }
+
+    [Test]
+    public void Concurrent_signatures_from_many_threads_match_the_published_one()
+    {
+        var signer = SuiteSigner();
+        var results = new string[200];
+
+        Parallel.For(0, results.Length, i => results[i] = signer.Sign("GET", "/", "", [H("Host", "example.amazonaws.com")], [], SuiteCredentials, SuiteTime).Authorization);
+
+        Assert.That(results, Has.All.EndWith("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
     }
 
     [Test]
