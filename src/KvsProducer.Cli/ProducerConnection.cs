@@ -9,7 +9,7 @@ namespace KvsProducer.Cli;
 /// </summary>
 internal sealed class ProducerConnection
 {
-    public Option<Uri?> Endpoint { get; } = new("--endpoint") { Description = "Control-plane URL, e.g. a local endpoint's http://127.0.0.1:4566 (default: the region's AWS endpoint)." };
+    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Control-plane URL, e.g. a local endpoint's http://127.0.0.1:4566 (default: the region's AWS endpoint)." };
 
     public Option<string?> Region { get; } = new("--region") { Description = "AWS region (default: AWS_REGION)." };
 
@@ -30,7 +30,11 @@ internal sealed class ProducerConnection
 
     public async Task<ProducerOptions> ResolveAsync(ParseResult result, CancellationToken cancellationToken)
     {
-        var endpoint = result.GetValue(Endpoint);
+        var endpoint = result.GetValue(Endpoint) is { } text
+            ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+                ? parsed
+                : throw new FormatException($"--endpoint '{text}' is not an http:// or https:// URL (e.g. http://127.0.0.1:4566).")
+            : null;
         var accessKey = result.GetValue(AccessKey);
         var secretKey = result.GetValue(SecretKey);
         if ((accessKey is null) != (secretKey is null))

@@ -7,7 +7,11 @@ internal static class RecordedClip
 
     public static byte[][] H264Vga => Vga.Value;
 
-    public static byte[][] Load(string directory)
+    public static byte[][] Load(string directory) =>
+        Directory.GetFiles(PathOf(directory)).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+
+    /// <summary>The full path of <paramref name="name"/> inside tests/data.</summary>
+    public static string PathOf(string name)
     {
         var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "KvsProducer.sln")))
@@ -15,8 +19,7 @@ internal static class RecordedClip
             root = root.Parent;
         }
 
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Run the tests from a checkout (no KvsProducer.sln above them)."), "tests", "data", directory);
-        return Directory.GetFiles(path).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        return Path.Combine(root?.FullName ?? throw new InvalidOperationException("Run the tests from a checkout (no KvsProducer.sln above them)."), "tests", "data", name);
     }
 
     /// <summary><paramref name="count"/> frames (the clip repeats), a key frame every 25, from <paramref name="start"/> (time since the Unix epoch).</summary>
