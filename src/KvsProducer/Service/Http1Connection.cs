@@ -46,7 +46,6 @@ internal sealed class Http1Connection : IDuplexHttpExchange
     private bool _haveBuffer;
     private bool _bufferCompleted;
     private bool _bodyDone;
-    private long _responseBytes;
     private long _readSince;
 
     private volatile string? _stalled;
@@ -360,7 +359,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
             catch (KvsTransportException e)
             {
                 _reader.AdvanceTo(buffer.Start, buffer.End);
-                throw new KvsTransportException(e.Failure, $"{e.Message} (from {_authority}, {_responseBytes} bytes into the response)", e);
+                throw HttpWireText.From(e, _authority);
             }
 
             if (!parsed)
@@ -374,7 +373,6 @@ internal sealed class Http1Connection : IDuplexHttpExchange
                 continue;
             }
 
-            _responseBytes += buffer.Slice(0, end).Length;
             _reader.AdvanceTo(end);
             if (head!.IsInformational && !returnInformational)
             {
@@ -426,7 +424,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
                     }
                     catch (KvsTransportException e)
                     {
-                        throw new KvsTransportException(e.Failure, $"{e.Message} (from {_authority}, response {_head})", e);
+                        throw HttpWireText.From(e, _authority);
                     }
 
                     _buffer = _buffer.Slice(reader.Position);
