@@ -70,8 +70,15 @@ public class PutMediaTransportTests
         await using var server = await TestKestrel.StartAsync(Http1ConnectionTests.AckEchoAsync, HttpProtocols.Http1);
         await using var transport = new Http2PutMediaTransport(Options);
 
-        var error = Assert.ThrowsAsync<KvsTransportException>(async () => await transport.StartAsync(server.Address, "POST", "/putMedia", Headers, cancellationToken));
+        var error = Assert.ThrowsAsync<KvsTransportException>(async () =>
+        {
+            // The failure may surface when the request starts or when the response head is awaited.
+            await using var exchange = await transport.StartAsync(server.Address, "POST", "/putMedia", Headers, cancellationToken);
+            await exchange.CompleteBodyAsync(cancellationToken);
+            await exchange.ReadResponseHeadAsync(cancellationToken);
+        });
 
-        Assert.That(error!.Message, Does.Contain("HTTP/2 request to localhost:"));
+        Assert.That(error!.Failure, Is.EqualTo(KvsTransportFailure.MalformedHttp));
+        Assert.That(error.Message, Does.Contain("HTTP/2 request to localhost:").And.Contain("use the HTTP/1.1 transport"));
     }
 }
