@@ -306,6 +306,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteRawAsync(ReadOnlyMemory<byte> data, string doing, CancellationToken cancellationToken)
     {
         try
@@ -508,6 +509,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         _haveBuffer = false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadAsync(string doing, CancellationToken cancellationToken)
     {
         try

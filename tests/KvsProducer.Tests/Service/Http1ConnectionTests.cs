@@ -185,6 +185,43 @@ public class Http1ConnectionTests
     }
 
     [Test]
+    public async Task Mutual_tls_presents_the_client_certificate(CancellationToken cancellationToken)
+    {
+        using var serverCertificate = TestCertificates.CreateSelfSigned();
+        using var clientCertificate = TestCertificates.CreateSelfSigned("CN=thing-1");
+        var bundle = TestCertificates.WritePem(serverCertificate);
+        try
+        {
+            await using var server = await TestKestrel.StartAsync(
+                async context =>
+                {
+                    var subject = context.Connection.ClientCertificate?.Subject ?? "none";
+                    context.Response.ContentLength = subject.Length;
+                    await context.Response.WriteAsync(subject, cancellationToken);
+                },
+                certificate: serverCertificate,
+                https: options =>
+                {
+                    options.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                    options.ClientCertificateValidation = (certificate, _, _) => certificate.Subject == "CN=thing-1";
+                });
+            var https = new UriBuilder(server.Address) { Scheme = "https" }.Uri;
+            await using var connection = await Http1Connection.ConnectAsync(https, Options with { CaBundlePath = bundle, ClientCertificate = clientCertificate }, cancellationToken);
+            await connection.SendRequestHeadAsync("POST", "/", [], cancellationToken);
+            await connection.CompleteBodyAsync(cancellationToken);
+
+            var head = await connection.ReadResponseHeadAsync(cancellationToken);
+
+            Assert.That(head.StatusCode, Is.EqualTo(200));
+            Assert.That(await ReadBodyTextAsync(connection, cancellationToken), Is.EqualTo("CN=thing-1"));
+        }
+        finally
+        {
+            File.Delete(bundle);
+        }
+    }
+
+    [Test]
     public void Connecting_to_a_closed_port_fails_quickly_as_refused(CancellationToken cancellationToken)
     {
         int port;

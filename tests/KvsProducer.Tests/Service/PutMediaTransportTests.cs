@@ -48,6 +48,54 @@ public class PutMediaTransportTests
     }
 
     [Test]
+    public async Task Http2_over_tls_negotiates_h2_and_trusts_the_ca_bundle(CancellationToken cancellationToken)
+    {
+        using var certificate = TestCertificates.CreateSelfSigned();
+        var bundle = TestCertificates.WritePem(certificate);
+        try
+        {
+            await using var server = await TestKestrel.StartAsync(Http1ConnectionTests.AckEchoAsync, HttpProtocols.Http1AndHttp2, certificate);
+            await using var transport = new Http2PutMediaTransport(Options with { CaBundlePath = bundle });
+            var https = new UriBuilder(server.Address) { Scheme = "https" }.Uri;
+            await using var exchange = await transport.StartAsync(https, "POST", "/putMedia", Headers, cancellationToken);
+            await exchange.WriteBodyAsync(new byte[10], cancellationToken);
+            await exchange.CompleteBodyAsync(cancellationToken);
+
+            var head = await exchange.ReadResponseHeadAsync(cancellationToken);
+            var acks = new List<FragmentAck>();
+            await foreach (var ack in exchange.ReadAcksAsync(cancellationToken))
+            {
+                acks.Add(ack);
+            }
+
+            Assert.That(head.Version, Is.EqualTo(HttpVersion.Version20));
+            Assert.That(acks[^1].FragmentTimecode, Is.EqualTo(10UL));
+        }
+        finally
+        {
+            File.Delete(bundle);
+        }
+    }
+
+    [Test]
+    public async Task Http2_over_tls_without_the_bundle_fails_with_the_chain_reason(CancellationToken cancellationToken)
+    {
+        using var certificate = TestCertificates.CreateSelfSigned();
+        await using var server = await TestKestrel.StartAsync(Http1ConnectionTests.AckEchoAsync, HttpProtocols.Http1AndHttp2, certificate);
+        await using var transport = new Http2PutMediaTransport(Options);
+        var https = new UriBuilder(server.Address) { Scheme = "https" }.Uri;
+
+        var error = Assert.ThrowsAsync<KvsTransportException>(async () =>
+        {
+            await using var exchange = await transport.StartAsync(https, "POST", "/putMedia", Headers, cancellationToken);
+            await exchange.ReadResponseHeadAsync(cancellationToken);
+        });
+
+        Assert.That(error!.Failure, Is.EqualTo(KvsTransportFailure.Tls));
+        Assert.That(error.Message, Does.Contain("UntrustedRoot"));
+    }
+
+    [Test]
     public void Http2_to_a_closed_port_fails_as_refused(CancellationToken cancellationToken)
     {
         int port;

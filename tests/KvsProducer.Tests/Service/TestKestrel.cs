@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +25,7 @@ internal sealed class TestKestrel : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<TestKestrel> StartAsync(RequestDelegate handler, HttpProtocols protocols = HttpProtocols.Http1, X509Certificate2? certificate = null)
+    public static async Task<TestKestrel> StartAsync(RequestDelegate handler, HttpProtocols protocols = HttpProtocols.Http1, X509Certificate2? certificate = null, Action<HttpsConnectionAdapterOptions>? https = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -36,7 +37,11 @@ internal sealed class TestKestrel : IAsyncDisposable
                 listen.Protocols = protocols;
                 if (certificate is not null)
                 {
-                    listen.UseHttps(certificate);
+                    listen.UseHttps(options =>
+                    {
+                        options.ServerCertificate = certificate;
+                        https?.Invoke(options);
+                    });
                 }
             });
         });
