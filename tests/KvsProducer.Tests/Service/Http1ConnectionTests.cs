@@ -240,6 +240,39 @@ public class Http1ConnectionTests
     }
 
     [Test]
+    public void A_connect_that_gets_no_answer_fails_with_connect_timeout(CancellationToken cancellationToken)
+    {
+        // A listener whose accept queue is full drops further SYNs: the connect neither succeeds nor is refused.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(endpoint, cancellationToken).AsTask();
+            }
+
+            Thread.Sleep(100);
+            var watch = Stopwatch.StartNew();
+            var error = Assert.ThrowsAsync<KvsTransportException>(async () =>
+                await Http1Connection.ConnectAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/"), Options with { ConnectTimeout = TimeSpan.FromMilliseconds(300) }, cancellationToken));
+
+            Assert.That(error!.Failure, Is.EqualTo(KvsTransportFailure.ConnectTimeout));
+            Assert.That(error.Message, Does.Contain("timed out after 0.3 s connecting"));
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)));
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Test]
     public async Task A_server_that_stops_reading_trips_write_stall_detection(CancellationToken cancellationToken)
     {
         await using var server = new RawTcpServer(
