@@ -389,6 +389,68 @@ public class Http1ConnectionTests
     }
 
     [Test]
+    public async Task The_worked_example_ack_stream_is_read_after_skipping_100_continue(CancellationToken cancellationToken)
+    {
+        // kvs-protocol.md §8.2 byte for byte: interim 100, 200 head, one chunk per ACK, last chunk.
+        const string first = "91343852333181432392682062607743920146159169392";
+        const string second = "91343852333181432397633822764885441725874549018";
+        string[] events =
+        [
+            $"{{\"EventType\":\"BUFFERING\",\"FragmentTimecode\":1700000000000,\"FragmentNumber\":\"{first}\"}}\n",
+            $"{{\"EventType\":\"RECEIVED\",\"FragmentTimecode\":1700000000000,\"FragmentNumber\":\"{first}\"}}\n",
+            $"{{\"EventType\":\"BUFFERING\",\"FragmentTimecode\":1700000002000,\"FragmentNumber\":\"{second}\"}}\n",
+            $"{{\"EventType\":\"PERSISTED\",\"FragmentTimecode\":1700000000000,\"FragmentNumber\":\"{first}\"}}\n",
+            "{\"EventType\":\"IDLE\"}\n",
+            $"{{\"EventType\":\"ERROR\",\"FragmentTimecode\":1700000002000,\"FragmentNumber\":\"{second}\",\"ErrorCode\":\"MAX_FRAGMENT_DURATION_REACHED\",\"ErrorId\":4002}}\n",
+        ];
+        var wire = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nx-amzn-RequestId: 3f0c2a9e-6b1d-4d7c-9d0e-2f1a5b7c8e90\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + string.Concat(events.Select(e => $"{e.Length:x}\r\n{e}\r\n")) + "0\r\n\r\n";
+        Assert.That(wire, Does.Contain("7e\r\n{\"EventType\":\"BUFFERING\"").And.Contain("b5\r\n{\"EventType\":\"ERROR\""));
+        await using var server = new RawTcpServer(async (socket, token) =>
+        {
+            await RawTcpServer.ReadRequestHeadAsync(socket, token);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(wire), token);
+            await Task.Delay(Timeout.Infinite, token);
+        });
+        await using var connection = await Http1Connection.ConnectAsync(server.Address, Options, cancellationToken);
+        await connection.SendRequestHeadAsync("POST", "/putMedia", PutMediaHeaders, cancellationToken);
+
+        var head = await connection.ReadResponseHeadAsync(cancellationToken);
+        var acks = new List<FragmentAck>();
+        await foreach (var ack in connection.ReadAcksAsync(cancellationToken))
+        {
+            acks.Add(ack);
+        }
+
+        Assert.That(head.StatusCode, Is.EqualTo(200));
+        Assert.That(acks.Select(a => a.EventType), Is.EqualTo(new[]
+        {
+            FragmentAckEventType.Buffering, FragmentAckEventType.Received, FragmentAckEventType.Buffering,
+            FragmentAckEventType.Persisted, FragmentAckEventType.Idle, FragmentAckEventType.Error,
+        }));
+        Assert.That(acks[^1], Is.EqualTo(new FragmentAck(FragmentAckEventType.Error, 1700000002000, second, 4002, "MAX_FRAGMENT_DURATION_REACHED")));
+    }
+
+    [Test]
+    public async Task A_body_without_framing_is_read_until_the_peer_closes(CancellationToken cancellationToken)
+    {
+        await using var server = new RawTcpServer(async (socket, token) =>
+        {
+            await RawTcpServer.ReadRequestHeadAsync(socket, token);
+            await socket.SendAsync("HTTP/1.1 502 Bad Gateway\r\n\r\nupstream gone"u8.ToArray(), token);
+            socket.Shutdown(SocketShutdown.Send);
+            await Task.Delay(Timeout.Infinite, token);
+        });
+        await using var connection = await Http1Connection.ConnectAsync(server.Address, Options, cancellationToken);
+        await connection.SendRequestHeadAsync("POST", "/putMedia", PutMediaHeaders, cancellationToken);
+
+        var head = await connection.ReadResponseHeadAsync(cancellationToken);
+
+        Assert.That(head.StatusCode, Is.EqualTo(502));
+        Assert.That(await ReadBodyTextAsync(connection, cancellationToken), Is.EqualTo("upstream gone"));
+    }
+
+    [Test]
     public void Header_values_that_could_split_the_request_head_are_refused()
     {
         KeyValuePair<string, string>[] headers = [new("x-amzn-stream-name", "a\r\nInjected: 1")];
