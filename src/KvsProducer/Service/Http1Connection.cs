@@ -95,6 +95,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         var token = linked.Token;
         Socket? socket = null;
         var step = "resolving the host name";
+        var started = options.TimeProvider.GetTimestamp();
         try
         {
             var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
@@ -107,15 +108,24 @@ internal sealed class Http1Connection : IDuplexHttpExchange
                 stream = await AuthenticateAsync(stream, host, authority, options, token).ConfigureAwait(false);
             }
 
+            HttpTransportLog.Connected(options.Logger, authority, socket.RemoteEndPoint, stream is SslStream ssl ? ssl.SslProtocol.ToString() : "plain", options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
             return new Http1Connection(socket, stream, authority, options);
+        }
+        catch (KvsTransportException e)
+        {
+            socket?.Dispose();
+            HttpTransportLog.ConnectFailed(options.Logger, authority, e.Failure, e);
+            throw;
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             socket?.Dispose();
+            HttpTransportLog.ConnectFailed(options.Logger, authority, KvsTransportFailure.ConnectTimeout, e);
             throw new KvsTransportException(KvsTransportFailure.ConnectTimeout, $"Connecting to {authority} timed out after {options.ConnectTimeout.TotalSeconds:0.###} s {step}: check the network, the endpoint and any firewall.", e);
         }
         catch (SocketException e) when (step == "resolving the host name")
         {
+            HttpTransportLog.ConnectFailed(options.Logger, authority, KvsTransportFailure.NameResolution, e);
             throw new KvsTransportException(KvsTransportFailure.NameResolution, $"The host name '{host}' did not resolve ({e.SocketErrorCode}: {e.Message}): check the endpoint URL and the device's DNS settings.", e);
         }
         catch
@@ -552,6 +562,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         if (what is not null)
         {
             _stalled = what;
+            HttpTransportLog.Stalled(_options.Logger, _authority, what, stall);
             // Closing the socket fails the pending operation; Translate turns that into Stalled.
             _socket.Dispose();
         }
