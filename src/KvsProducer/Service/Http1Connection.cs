@@ -61,7 +61,18 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         if (options.StallTimeout is { } stall)
         {
             var period = TimeSpan.FromTicks(Math.Max(stall.Ticks / 4, TimeSpan.FromMilliseconds(5).Ticks));
-            _watchdog = options.TimeProvider.CreateTimer(static state => ((Http1Connection)state!).CheckStall(), this, period, period);
+            // A weak reference: the timer must not keep a connection nobody disposed alive forever.
+            _watchdog = options.TimeProvider.CreateTimer(
+                static state =>
+                {
+                    if (((WeakReference<Http1Connection>)state!).TryGetTarget(out var connection))
+                    {
+                        connection.CheckStall();
+                    }
+                },
+                new WeakReference<Http1Connection>(this),
+                period,
+                period);
         }
     }
 
