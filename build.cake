@@ -1,5 +1,5 @@
 // KvsProducer build script (Cake). Run through ./build.sh, which installs what is missing first.
-//   ./build.sh --target=Build | Test | Demo | Bench
+//   ./build.sh --target=Build | Test | Demo | Bench | Native | Native-Arm64
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -8,8 +8,33 @@ var benchFilter = Argument("bench-filter", "*");
 var solution = "./KvsProducer.sln";
 var artifacts = MakeAbsolute(Directory("./artifacts"));
 
+// native/README.md: the same commands src/KvsProducer.Media runs before it builds.
+void BuildNative(string rid, string toolchain)
+{
+    var build = $"native/build/{rid}";
+    var configure = $"-S native -B {build} -DCMAKE_BUILD_TYPE=Release" + (toolchain is null ? "" : $" -DCMAKE_TOOLCHAIN_FILE={toolchain}");
+    foreach (var arguments in new[] { configure, $"--build {build} --parallel" })
+    {
+        if (StartProcess("cmake", new ProcessSettings { Arguments = arguments }) != 0)
+        {
+            throw new Exception($"cmake {arguments} failed.");
+        }
+    }
+
+    Information($"native/build/{rid}/libkvsmedia.so");
+}
+
+Task("Native")
+    .Description("Builds libkvsmedia for linux-x64.")
+    .Does(() => BuildNative("linux-x64", null));
+
+Task("Native-Arm64")
+    .Description("Cross-builds libkvsmedia for linux-arm64 (native/cmake/aarch64-linux-gnu.cmake).")
+    .Does(() => BuildNative("linux-arm64", MakeAbsolute(File("native/cmake/aarch64-linux-gnu.cmake")).FullPath)); // cmake reads a relative toolchain path against the build tree
+
 Task("Build")
     .Description("Builds the native library and every managed project.")
+    .IsDependentOn("Native")
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings

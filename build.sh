@@ -13,10 +13,20 @@ apt_packages=(
   mkvtoolnix
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gir1.2-gst-rtsp-server-1.0 python3-gi
+  qemu-user-static crossbuild-essential-arm64
 )
 
+# linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").
+arm64_packages=(libavcodec-dev:arm64 libavformat-dev:arm64 libavdevice-dev:arm64 libswscale-dev:arm64 libavutil-dev:arm64)
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  "${sudo_cmd[@]}" dpkg --add-architecture arm64
+fi
+
 missing=()
-for package in "${apt_packages[@]}"; do
+for package in "${apt_packages[@]}" "${arm64_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$package")
   fi
@@ -24,8 +34,6 @@ done
 
 if ((${#missing[@]} > 0)); then
   echo "build.sh: installing ${#missing[@]} missing Debian package(s): ${missing[*]}"
-  sudo_cmd=()
-  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
     -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null

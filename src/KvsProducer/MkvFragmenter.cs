@@ -78,14 +78,25 @@ public sealed class MkvFragmenter
     public FramePackagingOutcome Write(in Frame frame, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        var plan = Plan(frame);
+        Commit(frame, plan, output);
+        return plan.Outcome;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="frame"/> and decides what packaging it means (skip, continue or start a
+    /// fragment, the cluster timecode, the bytes it will take) without changing anything, so a buffer can
+    /// reserve room before <see cref="Commit"/> writes. The NAL scan is kept for that next call.
+    /// </summary>
+    /// <exception cref="FrameRejectedException">The frame breaks a rule.</exception>
+    internal FramePlan Plan(in Frame frame)
+    {
         var data = frame.Data.Span;
         var ptsUnits = Validate(frame, data.Length);
 
         if (!frame.IsKeyFrame && !_clusterOpen)
         {
-            Remember(frame);
-            FramesSkipped++;
-            return FramePackagingOutcome.SkippedBeforeKeyFrame;
+            return new FramePlan(FramePackagingOutcome.SkippedBeforeKeyFrame, ptsUnits, 0, null, default, 0, 0);
         }
 
         _nalUnits.Scan(data, _track.NalUnitFormat);
@@ -99,35 +110,64 @@ public sealed class MkvFragmenter
         // The first key frame brings the header (its parameter sets may be the codec private data).
         (int Width, int Height) pictureSize = default;
         var newHeader = _header is null ? BuildHeader(frame, out pictureSize) : null;
+        var originUnits = newHeader is null ? _originUnits : ptsUnits;
         var startsFragment = StartsFragment(frame, ptsUnits);
+        long length = MkvClusterWriter.SimpleBlockHeaderLength + payloadLength;
         if (startsFragment)
         {
-            CheckFragmentOrder(ptsUnits, newHeader is null ? _originUnits : ptsUnits);
+            CheckFragmentOrder(ptsUnits, originUnits);
+            length += _metadata.EncodedLength() + MkvClusterWriter.ClusterStartLength;
         }
         else
         {
             CheckFitsCluster(ptsUnits, payloadLength);
         }
 
-        // Every check passed: from here on the frame is accepted and written.
-        if (newHeader is not null)
+        if (newHeader is not null && _options.WriteHeader)
         {
-            _header = newHeader;
-            _originUnits = ptsUnits;
-            PictureSize = pictureSize;
+            length += newHeader.Length;
+        }
+
+        if ((frame.Flags & FrameFlags.EndOfFragment) != 0)
+        {
+            length += MkvTagsWriter.TagsLength(MkvTagsWriter.EndOfFragmentTagName.Length, 0);
+        }
+
+        var clusterTimecode = _options.Timecodes == FragmentTimecodes.Absolute ? ptsUnits : ptsUnits - originUnits;
+        return new FramePlan(
+            startsFragment ? FramePackagingOutcome.StartedFragment : FramePackagingOutcome.Written,
+            ptsUnits, payloadLength, newHeader, pictureSize, startsFragment ? clusterTimecode : 0, length);
+    }
+
+    /// <summary>Writes a frame <see cref="Plan"/> accepted, with nothing else packaged in between.</summary>
+    internal void Commit(in Frame frame, in FramePlan plan, IBufferWriter<byte> output)
+    {
+        Remember(frame);
+        if (plan.Outcome == FramePackagingOutcome.SkippedBeforeKeyFrame)
+        {
+            FramesSkipped++;
+            return;
+        }
+
+        if (plan.NewHeader is not null)
+        {
+            _header = plan.NewHeader;
+            _originUnits = plan.PtsUnits;
+            PictureSize = plan.PictureSize;
             if (_options.WriteHeader)
             {
-                output.Write(newHeader);
+                output.Write(plan.NewHeader);
             }
         }
 
-        if (startsFragment)
+        if (plan.Outcome == FramePackagingOutcome.StartedFragment)
         {
-            OpenCluster(output, ptsUnits);
+            OpenCluster(output, plan.PtsUnits, plan.ClusterTimecode);
         }
 
-        var relative = (short)(ptsUnits - _clusterStartUnits);
-        MkvClusterWriter.WriteSimpleBlockHeader(output, frame.TrackNumber, relative, MkvClusterWriter.BlockFlags(frame.Flags), payloadLength);
+        var data = frame.Data.Span;
+        var relative = (short)(plan.PtsUnits - _clusterStartUnits);
+        MkvClusterWriter.WriteSimpleBlockHeader(output, frame.TrackNumber, relative, MkvClusterWriter.BlockFlags(frame.Flags), plan.PayloadLength);
         if (_track.NalUnitFormat == NalUnitFormat.LengthPrefixed)
         {
             FrameNalUnits.Copy(output, data);
@@ -137,17 +177,29 @@ public sealed class MkvFragmenter
             _nalUnits.WriteLengthPrefixed(output, data);
         }
 
-        _clusterBytes += MkvClusterWriter.SimpleBlockHeaderLength + payloadLength;
-        _clusterMaxPtsUnits = Math.Max(_clusterMaxPtsUnits, ptsUnits);
-        Remember(frame);
+        _clusterBytes += MkvClusterWriter.SimpleBlockHeaderLength + plan.PayloadLength;
+        _clusterMaxPtsUnits = Math.Max(_clusterMaxPtsUnits, plan.PtsUnits);
         FramesWritten++;
 
         if ((frame.Flags & FrameFlags.EndOfFragment) != 0)
         {
             CloseFragment(output);
         }
+    }
 
-        return startsFragment ? FramePackagingOutcome.StartedFragment : FramePackagingOutcome.Written;
+    /// <summary>
+    /// A planned frame was not stored after all (a full buffer refused it): its timestamps still count,
+    /// and the fragment it belonged to is closed so that frames depending on it are skipped until the
+    /// next key frame starts a fresh one.
+    /// </summary>
+    internal void AbandonFragment(in Frame frame)
+    {
+        Remember(frame);
+        if (_clusterOpen)
+        {
+            _previousClusterMaxPtsUnits = _clusterMaxPtsUnits;
+            _clusterOpen = false;
+        }
     }
 
     /// <summary>
@@ -267,7 +319,7 @@ public sealed class MkvFragmenter
         }
     }
 
-    private void OpenCluster(IBufferWriter<byte> output, long ptsUnits)
+    private void OpenCluster(IBufferWriter<byte> output, long ptsUnits, long timecode)
     {
         if (_clusterOpen)
         {
@@ -275,7 +327,6 @@ public sealed class MkvFragmenter
         }
 
         _metadata.WriteBeforeCluster(output);
-        var timecode = _options.Timecodes == FragmentTimecodes.Absolute ? ptsUnits : ptsUnits - _originUnits;
         MkvClusterWriter.WriteClusterStart(output, (ulong)timecode);
         _clusterOpen = true;
         _clusterStartUnits = ptsUnits;

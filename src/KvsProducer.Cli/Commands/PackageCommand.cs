@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.IO.Pipelines;
-using KvsProducer.Sources;
 
 namespace KvsProducer.Cli.Commands;
 
@@ -9,11 +8,7 @@ internal static class PackageCommand
 {
     public static Command Create()
     {
-        var source = new Option<string>("--source", "-s")
-        {
-            Description = "What to read: frames:DIR?fps=N (one Annex-B frame per file) or file:clip.h264|.h265?fps=N (raw Annex-B).",
-            Required = true,
-        };
+        var source = new SourceOptions();
         var output = new Option<FileInfo>("--output", "-o") { Description = "The MKV file to write.", Required = true };
         var fragmentDuration = new Option<string>("--fragment-duration")
         {
@@ -31,39 +26,36 @@ internal static class PackageCommand
 
         var command = new Command("package", "Package frames into a Kinesis Video Streams MKV file (what PutMedia would send).")
         {
-            source, output, fragmentDuration, noKeyFrameFragmentation, timecodes, timecodeScale, trackName, startTime,
+            output, fragmentDuration, noKeyFrameFragmentation, timecodes, timecodeScale, trackName, startTime,
         };
+        source.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.RunAsync("package", async () =>
         {
-            var settings = new PackageSettings(
-                SourceUri.Parse(result.GetValue(source)!),
-                result.GetValue(output)!,
-                new MkvFragmenterOptions
-                {
-                    FragmentDuration = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!),
-                    KeyFrameFragmentation = !result.GetValue(noKeyFrameFragmentation),
-                    Timecodes = result.GetValue(timecodes),
-                    TimecodeScale = OptionParsers.ParseDuration(result.GetValue(timecodeScale)!),
-                },
-                result.GetValue(trackName)!,
-                OptionParsers.ParseStartTime(result.GetValue(startTime)!));
-            var summary = await PackageAsync(settings, cancellationToken).ConfigureAwait(false);
+            var options = new MkvFragmenterOptions
+            {
+                FragmentDuration = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!),
+                KeyFrameFragmentation = !result.GetValue(noKeyFrameFragmentation),
+                Timecodes = result.GetValue(timecodes),
+                TimecodeScale = OptionParsers.ParseDuration(result.GetValue(timecodeScale)!),
+            };
+            options.Validate();
+            await using var frames = source.Open(result, OptionParsers.ParseStartTime(result.GetValue(startTime)!), options.FragmentDuration, paceToRealTime: false);
+            var summary = await PackageAsync(frames, result.GetValue(output)!, options, result.GetValue(trackName)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(summary);
         }));
         return command;
     }
 
     /// <summary>Packages the source into the output file; the file appears only when everything was packaged.</summary>
-    public static async Task<string> PackageAsync(PackageSettings settings, CancellationToken cancellationToken)
+    public static async Task<string> PackageAsync(OpenedSource frames, FileInfo output, MkvFragmenterOptions options, string trackName, CancellationToken cancellationToken)
     {
-        await using var frames = ElementaryStreamSources.Open(settings.Source, settings.StartTime);
-        var fragmenter = new MkvFragmenter(settings.Options with
+        var fragmenter = new MkvFragmenter(options with
         {
-            Tracks = [frames.Track with { Name = settings.TrackName }],
+            Tracks = [frames.Track with { Name = trackName }],
         });
 
         // Written beside the target and renamed at the end: a failed run never leaves a file that looks good.
-        var partial = settings.Output.FullName + ".partial";
+        var partial = output.FullName + ".partial";
         try
         {
             long index = 0;
@@ -91,13 +83,13 @@ internal static class PackageCommand
 
             if (fragmenter.FramesWritten == 0)
             {
-                throw new InvalidDataException($"{settings.Source} has {index} frames but no key frame: nothing can be packaged (a fragment must start with a key frame).");
+                throw new InvalidDataException($"The source has {index} frames but no key frame: nothing can be packaged (a fragment must start with a key frame).");
             }
 
-            File.Move(partial, settings.Output.FullName, overwrite: true);
+            File.Move(partial, output.FullName, overwrite: true);
             var (width, height) = fragmenter.PictureSize;
-            return $"{settings.Output.Name}: {fragmenter.FramesWritten} frames in {fragmenter.FragmentsStarted} fragments, {frames.Track.Codec} {width}x{height}, "
-                + $"{fragmenter.FramesSkipped} skipped before the first key frame, {new FileInfo(settings.Output.FullName).Length} bytes.";
+            return $"{output.Name}: {fragmenter.FramesWritten} frames in {fragmenter.FragmentsStarted} fragments, {frames.Track.Codec} {width}x{height}, "
+                + $"{fragmenter.FramesSkipped} skipped before the first key frame, {new FileInfo(output.FullName).Length} bytes.";
         }
         catch
         {
@@ -106,6 +98,3 @@ internal static class PackageCommand
         }
     }
 }
-
-/// <summary>What <c>kvs package</c> was asked to do.</summary>
-internal sealed record PackageSettings(SourceUri Source, FileInfo Output, MkvFragmenterOptions Options, string TrackName, TimeSpan StartTime);

@@ -72,6 +72,23 @@ internal sealed class FragmentMetadata
         _oneShot.Clear();
     }
 
+    /// <summary>Bytes <see cref="WriteBeforeCluster"/> would write now.</summary>
+    public long EncodedLength()
+    {
+        long total = 0;
+        foreach (var item in _persistent)
+        {
+            total += MkvTagsWriter.TagsLength(Encoding.UTF8.GetByteCount(item.Key), Encoding.UTF8.GetByteCount(item.Value));
+        }
+
+        foreach (var item in _oneShot)
+        {
+            total += MkvTagsWriter.TagsLength(Encoding.UTF8.GetByteCount(item.Key), Encoding.UTF8.GetByteCount(item.Value));
+        }
+
+        return total;
+    }
+
     private static void Validate(string name, string value)
     {
         if (name.Length == 0)

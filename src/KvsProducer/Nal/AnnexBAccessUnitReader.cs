@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace KvsProducer.Nal;
 
@@ -75,8 +76,13 @@ internal sealed class AnnexBAccessUnitReader : IDisposable
     public long StreamOffset { get; private set; }
 
     /// <summary>Moves to the next access unit.</summary>
+    /// <remarks>
+    /// The end of the stream ends the last access unit, even inside a truncated NAL unit. Pooled async
+    /// state machines keep reads that wait for the stream from allocating per access unit.
+    /// </remarks>
     /// <returns>False at the end of the stream (and for an empty stream).</returns>
     /// <exception cref="KvsProducerException">The stream is not Annex-B, or an access unit exceeds the maximum size.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReadNextAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -127,7 +133,7 @@ internal sealed class AnnexBAccessUnitReader : IDisposable
             int type = NalUnitTypes.TypeOf(_codec, nalUnit);
             if (sawSlice && StartsAccessUnit(nalUnit, type))
             {
-                // The zero_byte of a 4-byte start code belongs to the next access unit (H.264 B.1.1).
+                // The zero_byte of a 4-byte start code belongs to the next access unit (H.264 B.1.1: byte_stream_nal_unit begins with it).
                 int boundary = startCode > _start && _buffer[startCode - 1] == 0 ? startCode - 1 : startCode;
                 return Emit(boundary, randomAccess);
             }
@@ -216,7 +222,7 @@ internal sealed class AnnexBAccessUnitReader : IDisposable
         };
     }
 
-    // Finds the first start code; what precedes it must be zero bytes (leading_zero_8bits, H.264 B.2).
+    // Finds the first start code; what precedes it must be zero bytes (leading_zero_8bits, H.264 B.1).
     private async ValueTask<bool> SkipToFirstStartCodeAsync(CancellationToken cancellationToken)
     {
         int firstNonZero;
@@ -260,6 +266,7 @@ internal sealed class AnnexBAccessUnitReader : IDisposable
     }
 
     // Makes room and reads once; returns how far the buffer contents moved down (indices shift by it).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAsync(CancellationToken cancellationToken)
     {
         int shift = 0;

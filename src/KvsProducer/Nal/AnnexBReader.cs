@@ -1,7 +1,7 @@
 namespace KvsProducer.Nal;
 
 /// <summary>
-/// Walks the NAL units of an Annex-B byte stream held in memory (ITU-T H.264 / H.265 Annex B.2) and
+/// Walks the NAL units of an Annex-B byte stream held in memory (ITU-T H.264 B.1, H.265 B.2) and
 /// yields each unit's extent, without copying and without allocating.
 /// </summary>
 /// <remarks>
@@ -27,7 +27,7 @@ internal ref struct AnnexBReader
         int first = AnnexB.IndexOfStartCode(data);
         int prefixEnd = first < 0 ? data.Length : first;
 
-        // H.264 B.2: leading_zero_8bits may precede the first start code; anything else is not Annex B
+        // H.264 B.1: leading_zero_8bits may precede the first start code; anything else is not Annex B
         // (an AVCC length prefix, a container header, a truncated stream).
         LeadingGarbageLength = data[..prefixEnd].LastIndexOfAnyExcept((byte)0) + 1;
         _next = first < 0 ? data.Length : first + StartCodeLength;

@@ -235,7 +235,8 @@ internal sealed record H264SequenceParameterSet
                 $"SPS crops the {codedWidth}x{codedHeight} coded picture by left {cropLeft}, right {cropRight}, top {cropTop}, bottom {cropBottom} units, leaving nothing: the SPS is corrupt.");
         }
 
-        var sps = new H264SequenceParameterSet
+        var vui = reader.ReadFlag("vui_parameters_present_flag") ? ParseVui(ref reader) : default;
+        return new H264SequenceParameterSet
         {
             ProfileIdc = profileIdc,
             ConstraintFlags = constraintFlags,
@@ -253,9 +254,10 @@ internal sealed record H264SequenceParameterSet
             FrameHeightInMbs = heightInMapUnits * frameHeightFactor,
             Width = (int)width,
             Height = (int)height,
+            NumUnitsInTick = vui.NumUnitsInTick,
+            TimeScale = vui.TimeScale,
+            MaxNumReorderFrames = vui.MaxNumReorderFrames,
         };
-
-        return reader.ReadFlag("vui_parameters_present_flag") ? ParseVui(ref reader, sps) : sps;
     }
 
     // H.264 §7.3.2.1.1.1: scaling_list(); only skipped, the values do not matter to packaging.
@@ -280,7 +282,7 @@ internal sealed record H264SequenceParameterSet
     }
 
     // H.264 §E.1.1: vui_parameters(), read up to the bitstream restriction.
-    private static H264SequenceParameterSet ParseVui(ref RbspBitReader reader, H264SequenceParameterSet sps)
+    private static (uint NumUnitsInTick, uint TimeScale, int? MaxNumReorderFrames) ParseVui(ref RbspBitReader reader)
     {
         if (reader.ReadFlag("aspect_ratio_info_present_flag") && reader.ReadBits(8, "aspect_ratio_idc") == 255)
         {
@@ -345,7 +347,7 @@ internal sealed record H264SequenceParameterSet
             reader.ReadUe("max_dec_frame_buffering");
         }
 
-        return sps with { NumUnitsInTick = numUnitsInTick, TimeScale = timeScale, MaxNumReorderFrames = maxNumReorderFrames };
+        return (numUnitsInTick, timeScale, maxNumReorderFrames);
     }
 
     // H.264 §E.1.2: hrd_parameters().

@@ -9,8 +9,16 @@ namespace KvsProducer.Nal;
 /// <param name="DependentSliceSegmentsEnabled">dependent_slice_segments_enabled_flag.</param>
 /// <param name="OutputFlagPresent">output_flag_present_flag (slices then code pic_output_flag).</param>
 /// <param name="NumExtraSliceHeaderBits">num_extra_slice_header_bits (0 to 7).</param>
+/// <param name="TilesEnabled">tiles_enabled_flag (for the configuration record's parallelismType).</param>
+/// <param name="EntropyCodingSyncEnabled">entropy_coding_sync_enabled_flag (wavefronts).</param>
 internal sealed record H265PictureParameterSet(
-    int PicParameterSetId, int SeqParameterSetId, bool DependentSliceSegmentsEnabled, bool OutputFlagPresent, int NumExtraSliceHeaderBits)
+    int PicParameterSetId,
+    int SeqParameterSetId,
+    bool DependentSliceSegmentsEnabled,
+    bool OutputFlagPresent,
+    int NumExtraSliceHeaderBits,
+    bool TilesEnabled,
+    bool EntropyCodingSyncEnabled)
 {
     /// <summary>Parses a PPS NAL unit (two-byte header included, no start code).</summary>
     /// <exception cref="InvalidDataException">The bytes are not a valid PPS.</exception>
@@ -30,6 +38,21 @@ internal sealed record H265PictureParameterSet(
         var dependent = reader.ReadFlag("dependent_slice_segments_enabled_flag");
         var outputFlag = reader.ReadFlag("output_flag_present_flag");
         var extraBits = (int)reader.ReadBits(3, "num_extra_slice_header_bits");
-        return new H265PictureParameterSet(ppsId, spsId, dependent, outputFlag, extraBits);
+        reader.Skip(2, "sign_data_hiding_enabled_flag/cabac_init_present_flag");
+        reader.ReadUe("num_ref_idx_l0_default_active_minus1", 14);
+        reader.ReadUe("num_ref_idx_l1_default_active_minus1", 14);
+        reader.ReadSe("init_qp_minus26");
+        reader.Skip(2, "constrained_intra_pred_flag/transform_skip_enabled_flag");
+        if (reader.ReadFlag("cu_qp_delta_enabled_flag"))
+        {
+            reader.ReadUe("diff_cu_qp_delta_depth");
+        }
+
+        reader.ReadSe("pps_cb_qp_offset");
+        reader.ReadSe("pps_cr_qp_offset");
+        reader.Skip(4, "pps_slice_chroma_qp_offsets_present_flag/weighted_pred_flag/weighted_bipred_flag/transquant_bypass_enabled_flag");
+        var tiles = reader.ReadFlag("tiles_enabled_flag");
+        var wavefronts = reader.ReadFlag("entropy_coding_sync_enabled_flag");
+        return new H265PictureParameterSet(ppsId, spsId, dependent, outputFlag, extraBits, tiles, wavefronts);
     }
 }

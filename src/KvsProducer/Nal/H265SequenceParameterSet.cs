@@ -8,7 +8,11 @@ namespace KvsProducer.Nal;
 /// chroma format and bit depths, the picture size after the conformance window, and the
 /// picture-order-count and reorder fields.
 /// </summary>
-/// <remarks>Parsing stops after the sub-layer ordering info: nothing after it is needed.</remarks>
+/// <remarks>
+/// The fields up to the sub-layer ordering info must parse; the rest (coding tools, reference picture
+/// sets, VUI) is read for the frame rate and min_spatial_segmentation_idc only, and an error there
+/// leaves those unknown.
+/// </remarks>
 internal sealed record H265SequenceParameterSet
 {
     /// <summary>sps_video_parameter_set_id.</summary>
@@ -64,6 +68,18 @@ internal sealed record H265SequenceParameterSet
 
     /// <summary>sps_max_num_reorder_pics of the highest sub-layer.</summary>
     public int MaxNumReorderPics { get; init; }
+
+    /// <summary>VUI vui_num_units_in_tick when timing info is present; 0 otherwise.</summary>
+    public uint NumUnitsInTick { get; init; }
+
+    /// <summary>VUI vui_time_scale when timing info is present; 0 otherwise.</summary>
+    public uint TimeScale { get; init; }
+
+    /// <summary>Frames per second from the VUI timing (H.265 §E.3.1: one tick per picture), or null.</summary>
+    public double? FrameRate => NumUnitsInTick != 0 && TimeScale != 0 ? (double)TimeScale / NumUnitsInTick : null;
+
+    /// <summary>VUI min_spatial_segmentation_idc (0 when absent): goes into the HEVC configuration record.</summary>
+    public int MinSpatialSegmentationIdc { get; init; }
 
     /// <summary>The profile's name as H.265 Annex A calls it.</summary>
     public string ProfileName => GeneralProfileIdc switch
@@ -176,6 +192,7 @@ internal sealed record H265SequenceParameterSet
             reader.ReadUe("sps_max_latency_increase_plus1");
         }
 
+        var tail = ReadTail(ref reader, log2MaxPocLsb, maxSubLayersMinus1);
         return new H265SequenceParameterSet
         {
             VideoParameterSetId = vpsId,
@@ -196,6 +213,320 @@ internal sealed record H265SequenceParameterSet
             BitDepthChroma = bitDepthChroma,
             Log2MaxPicOrderCntLsb = log2MaxPocLsb,
             MaxNumReorderPics = maxNumReorderPics,
+            NumUnitsInTick = tail.NumUnitsInTick,
+            TimeScale = tail.TimeScale,
+            MinSpatialSegmentationIdc = tail.MinSpatialSegmentationIdc,
         };
+    }
+
+    // The rest of the SPS is read only for the VUI (frame rate, min_spatial_segmentation_idc), which
+    // packaging can do without: an error there leaves those unknown instead of refusing a stream whose
+    // essential fields parsed.
+    private static (uint NumUnitsInTick, uint TimeScale, int MinSpatialSegmentationIdc) ReadTail(ref RbspBitReader reader, int log2MaxPocLsb, int maxSubLayersMinus1)
+    {
+        try
+        {
+            SkipCodingTools(ref reader, log2MaxPocLsb);
+            return reader.ReadFlag("vui_parameters_present_flag") ? ReadVui(ref reader, maxSubLayersMinus1) : default;
+        }
+        catch (InvalidDataException)
+        {
+            return default;
+        }
+    }
+
+    // H.265 §7.3.2.2.1 from log2_min_luma_coding_block_size_minus3 to strong_intra_smoothing_enabled_flag.
+    private static void SkipCodingTools(ref RbspBitReader reader, int log2MaxPocLsb)
+    {
+        reader.ReadUe("log2_min_luma_coding_block_size_minus3");
+        reader.ReadUe("log2_diff_max_min_luma_coding_block_size");
+        reader.ReadUe("log2_min_luma_transform_block_size_minus2");
+        reader.ReadUe("log2_diff_max_min_luma_transform_block_size");
+        reader.ReadUe("max_transform_hierarchy_depth_inter");
+        reader.ReadUe("max_transform_hierarchy_depth_intra");
+        if (reader.ReadFlag("scaling_list_enabled_flag") && reader.ReadFlag("sps_scaling_list_data_present_flag"))
+        {
+            SkipScalingListData(ref reader);
+        }
+
+        reader.Skip(2, "amp_enabled_flag/sample_adaptive_offset_enabled_flag");
+        if (reader.ReadFlag("pcm_enabled_flag"))
+        {
+            reader.Skip(8, "pcm_sample_bit_depth");
+            reader.ReadUe("log2_min_pcm_luma_coding_block_size_minus3");
+            reader.ReadUe("log2_diff_max_min_pcm_luma_coding_block_size");
+            reader.Skip(1, "pcm_loop_filter_disabled_flag");
+        }
+
+        var setCount = reader.ReadUe("num_short_term_ref_pic_sets", 64);
+        Span<byte> negativeCounts = stackalloc byte[64];
+        Span<byte> positiveCounts = stackalloc byte[64];
+        Span<int> deltaPocs = stackalloc int[64 * 32];
+        for (var i = 0; i < setCount; i++)
+        {
+            SkipShortTermRefPicSet(ref reader, i, negativeCounts, positiveCounts, deltaPocs);
+        }
+
+        if (reader.ReadFlag("long_term_ref_pics_present_flag"))
+        {
+            var longTermCount = reader.ReadUe("num_long_term_ref_pics_sps", 32);
+            for (var i = 0; i < longTermCount; i++)
+            {
+                reader.Skip(log2MaxPocLsb + 1, "lt_ref_pic_poc_lsb_sps/used_by_curr_pic_lt_sps_flag");
+            }
+        }
+
+        reader.Skip(2, "sps_temporal_mvp_enabled_flag/strong_intra_smoothing_enabled_flag");
+    }
+
+    // H.265 §7.3.4 scaling_list_data().
+    private static void SkipScalingListData(ref RbspBitReader reader)
+    {
+        for (var sizeId = 0; sizeId < 4; sizeId++)
+        {
+            for (var matrixId = 0; matrixId < 6; matrixId += sizeId == 3 ? 3 : 1)
+            {
+                if (!reader.ReadFlag("scaling_list_pred_mode_flag"))
+                {
+                    reader.ReadUe("scaling_list_pred_matrix_id_delta");
+                    continue;
+                }
+
+                var coefficients = Math.Min(64, 1 << (4 + (sizeId << 1)));
+                if (sizeId > 1)
+                {
+                    reader.ReadSe("scaling_list_dc_coef_minus8");
+                }
+
+                for (var i = 0; i < coefficients; i++)
+                {
+                    reader.ReadSe("scaling_list_delta_coef");
+                }
+            }
+        }
+    }
+
+    // H.265 §7.3.7 st_ref_pic_set(idx) as coded in the SPS, with the derivation of §7.4.8 (equations
+    // 7-61, 7-62) because a predicted set's length depends on the set it predicts from. deltaPocs holds
+    // 32 entries per set: negatives first (S0 order), then positives (S1 order).
+    private static void SkipShortTermRefPicSet(ref RbspBitReader reader, int idx, scoped Span<byte> negativeCounts, scoped Span<byte> positiveCounts, scoped Span<int> deltaPocs)
+    {
+        var own = deltaPocs.Slice(idx * 32, 32);
+        if (idx != 0 && reader.ReadFlag("inter_ref_pic_set_prediction_flag"))
+        {
+            var sign = reader.ReadFlag("delta_rps_sign");
+            var deltaRps = (1 + reader.ReadUe("abs_delta_rps_minus1", 32767)) * (sign ? -1 : 1);
+            var refIdx = idx - 1; // delta_idx_minus1 is only coded in slice headers
+            int refNegative = negativeCounts[refIdx], refPositive = positiveCounts[refIdx];
+            var reference = deltaPocs.Slice(refIdx * 32, 32);
+            Span<bool> useDelta = stackalloc bool[33];
+            for (var j = 0; j <= refNegative + refPositive; j++)
+            {
+                var usedByCurrent = reader.ReadFlag("used_by_curr_pic_flag");
+                useDelta[j] = usedByCurrent || reader.ReadFlag("use_delta_flag");
+            }
+
+            var negative = 0;
+            var positive = 0;
+            Span<int> s0 = stackalloc int[33];
+            Span<int> s1 = stackalloc int[33];
+            // Equation 7-61 (negatives, closest first) and 7-62 (positives).
+            for (var j = refPositive - 1; j >= 0; j--)
+            {
+                var dPoc = reference[refNegative + j] + deltaRps;
+                if (dPoc < 0 && useDelta[refNegative + j])
+                {
+                    s0[negative++] = dPoc;
+                }
+            }
+
+            if (deltaRps < 0 && useDelta[refNegative + refPositive])
+            {
+                s0[negative++] = deltaRps;
+            }
+
+            for (var j = 0; j < refNegative; j++)
+            {
+                var dPoc = reference[j] + deltaRps;
+                if (dPoc < 0 && useDelta[j])
+                {
+                    s0[negative++] = dPoc;
+                }
+            }
+
+            for (var j = refNegative - 1; j >= 0; j--)
+            {
+                var dPoc = reference[j] + deltaRps;
+                if (dPoc > 0 && useDelta[j])
+                {
+                    s1[positive++] = dPoc;
+                }
+            }
+
+            if (deltaRps > 0 && useDelta[refNegative + refPositive])
+            {
+                s1[positive++] = deltaRps;
+            }
+
+            for (var j = 0; j < refPositive; j++)
+            {
+                var dPoc = reference[refNegative + j] + deltaRps;
+                if (dPoc > 0 && useDelta[refNegative + j])
+                {
+                    s1[positive++] = dPoc;
+                }
+            }
+
+            if (negative + positive > 16)
+            {
+                throw new InvalidDataException($"SPS short-term reference picture set {idx} predicts {negative + positive} pictures, above 16: the SPS is corrupt.");
+            }
+
+            s0[..negative].CopyTo(own);
+            s1[..positive].CopyTo(own[negative..]);
+            negativeCounts[idx] = (byte)negative;
+            positiveCounts[idx] = (byte)positive;
+            return;
+        }
+
+        var negativeCount = reader.ReadUe("num_negative_pics", 16);
+        var positiveCount = reader.ReadUe("num_positive_pics", 16 - negativeCount);
+        var poc = 0;
+        for (var i = 0; i < negativeCount; i++)
+        {
+            poc -= 1 + reader.ReadUe("delta_poc_s0_minus1", 32767);
+            own[i] = poc;
+            reader.Skip(1, "used_by_curr_pic_s0_flag");
+        }
+
+        poc = 0;
+        for (var i = 0; i < positiveCount; i++)
+        {
+            poc += 1 + reader.ReadUe("delta_poc_s1_minus1", 32767);
+            own[negativeCount + i] = poc;
+            reader.Skip(1, "used_by_curr_pic_s1_flag");
+        }
+
+        negativeCounts[idx] = (byte)negativeCount;
+        positiveCounts[idx] = (byte)positiveCount;
+    }
+
+    // H.265 §E.2.1 vui_parameters() up to min_spatial_segmentation_idc.
+    private static (uint NumUnitsInTick, uint TimeScale, int MinSpatialSegmentationIdc) ReadVui(ref RbspBitReader reader, int maxSubLayersMinus1)
+    {
+        if (reader.ReadFlag("aspect_ratio_info_present_flag") && reader.ReadBits(8, "aspect_ratio_idc") == 255)
+        {
+            reader.Skip(32, "sar_width/sar_height");
+        }
+
+        if (reader.ReadFlag("overscan_info_present_flag"))
+        {
+            reader.Skip(1, "overscan_appropriate_flag");
+        }
+
+        if (reader.ReadFlag("video_signal_type_present_flag"))
+        {
+            reader.Skip(4, "video_format/video_full_range_flag");
+            if (reader.ReadFlag("colour_description_present_flag"))
+            {
+                reader.Skip(24, "colour_primaries/transfer_characteristics/matrix_coeffs");
+            }
+        }
+
+        if (reader.ReadFlag("chroma_loc_info_present_flag"))
+        {
+            reader.ReadUe("chroma_sample_loc_type_top_field");
+            reader.ReadUe("chroma_sample_loc_type_bottom_field");
+        }
+
+        reader.Skip(3, "neutral_chroma_indication_flag/field_seq_flag/frame_field_info_present_flag");
+        if (reader.ReadFlag("default_display_window_flag"))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                reader.ReadUe("def_disp_win_offset");
+            }
+        }
+
+        uint numUnitsInTick = 0, timeScale = 0;
+        if (reader.ReadFlag("vui_timing_info_present_flag"))
+        {
+            numUnitsInTick = reader.ReadBits(32, "vui_num_units_in_tick");
+            timeScale = reader.ReadBits(32, "vui_time_scale");
+            if (reader.ReadFlag("vui_poc_proportional_to_timing_flag"))
+            {
+                reader.ReadUe("vui_num_ticks_poc_diff_one_minus1");
+            }
+
+            if (reader.ReadFlag("vui_hrd_parameters_present_flag"))
+            {
+                SkipHrdParameters(ref reader, maxSubLayersMinus1);
+            }
+        }
+
+        var minSpatialSegmentationIdc = 0;
+        if (reader.ReadFlag("bitstream_restriction_flag"))
+        {
+            reader.Skip(3, "tiles_fixed_structure_flag/motion_vectors_over_pic_boundaries_flag/restricted_ref_pic_lists_flag");
+            minSpatialSegmentationIdc = reader.ReadUe("min_spatial_segmentation_idc", 4095);
+        }
+
+        return (numUnitsInTick, timeScale, minSpatialSegmentationIdc);
+    }
+
+    // H.265 §E.2.2 hrd_parameters(1, sps_max_sub_layers_minus1).
+    private static void SkipHrdParameters(ref RbspBitReader reader, int maxSubLayersMinus1)
+    {
+        var nalHrd = reader.ReadFlag("nal_hrd_parameters_present_flag");
+        var vclHrd = reader.ReadFlag("vcl_hrd_parameters_present_flag");
+        var subPicHrd = false;
+        if (nalHrd || vclHrd)
+        {
+            subPicHrd = reader.ReadFlag("sub_pic_hrd_params_present_flag");
+            if (subPicHrd)
+            {
+                reader.Skip(8 + 5 + 1 + 5, "tick_divisor_minus2/du_cpb_removal_delay_increment_length_minus1/sub_pic_cpb_params_in_pic_timing_sei_flag/dpb_output_delay_du_length_minus1");
+            }
+
+            reader.Skip(8, "bit_rate_scale/cpb_size_scale");
+            if (subPicHrd)
+            {
+                reader.Skip(4, "cpb_size_du_scale");
+            }
+
+            reader.Skip(15, "initial_cpb_removal_delay_length_minus1/au_cpb_removal_delay_length_minus1/dpb_output_delay_length_minus1");
+        }
+
+        for (var i = 0; i <= maxSubLayersMinus1; i++)
+        {
+            var fixedPicRate = reader.ReadFlag("fixed_pic_rate_general_flag") || reader.ReadFlag("fixed_pic_rate_within_cvs_flag");
+            var lowDelay = false;
+            if (fixedPicRate)
+            {
+                reader.ReadUe("elemental_duration_in_tc_minus1");
+            }
+            else
+            {
+                lowDelay = reader.ReadFlag("low_delay_hrd_flag");
+            }
+
+            var cpbCount = lowDelay ? 1 : 1 + reader.ReadUe("cpb_cnt_minus1", 31);
+            for (var hrd = 0; hrd < (nalHrd ? 1 : 0) + (vclHrd ? 1 : 0); hrd++)
+            {
+                // §E.2.3 sub_layer_hrd_parameters().
+                for (var k = 0; k < cpbCount; k++)
+                {
+                    reader.ReadUe("bit_rate_value_minus1");
+                    reader.ReadUe("cpb_size_value_minus1");
+                    if (subPicHrd)
+                    {
+                        reader.ReadUe("cpb_size_du_value_minus1");
+                        reader.ReadUe("bit_rate_du_value_minus1");
+                    }
+
+                    reader.Skip(1, "cbr_flag");
+                }
+            }
+        }
     }
 }

@@ -43,12 +43,25 @@ internal static class HevcDecoderConfigurationRecord
         BinaryPrimitives.WriteUInt16BigEndian(span[6..], (ushort)(parsed.GeneralConstraintIndicatorFlags >> 32));
         BinaryPrimitives.WriteUInt32BigEndian(span[8..], (uint)parsed.GeneralConstraintIndicatorFlags);
         span[12] = (byte)parsed.GeneralLevelIdc;
-        // min_spatial_segmentation_idc 0 ("no restriction indicated") and parallelismType 0 ("unknown"):
-        // the real values live in the VUI, which we do not parse. ffmpeg writes the same whenever the VUI
-        // has no bitstream restriction, and it forces parallelismType to 0 when the idc is 0.
-        span[13] = 0xF0;
-        span[14] = 0x00;
-        span[15] = 0xFC;
+        // ISO/IEC 14496-15 §8.3.3.1.2: parallelismType says which parallelism meets the VUI's
+        // min_spatial_segmentation_idc; like ffmpeg (libavformat/hevc.c) it is 0 when that idc is 0,
+        // else taken from the first PPS: mixed 0, wavefront 3, tiles 2, slices 1.
+        var minSpatialSegmentation = parsed.MinSpatialSegmentationIdc;
+        var parallelismType = 0;
+        if (minSpatialSegmentation != 0)
+        {
+            var firstPps = H265PictureParameterSet.Parse(pps[0].Span);
+            parallelismType = (firstPps.EntropyCodingSyncEnabled, firstPps.TilesEnabled) switch
+            {
+                (true, true) => 0,
+                (true, false) => 3,
+                (false, true) => 2,
+                _ => 1,
+            };
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(span[13..], (ushort)(0xF000 | minSpatialSegmentation));
+        span[15] = (byte)(0xFC | parallelismType);
         span[16] = (byte)(0xFC | parsed.ChromaFormatIdc);
         span[17] = (byte)(0xF8 | (parsed.BitDepthLuma - 8));
         span[18] = (byte)(0xF8 | (parsed.BitDepthChroma - 8));

@@ -36,7 +36,15 @@ internal sealed class AccessUnitFramer
         {
             var nal = accessUnit.Span.Slice(offset, length);
             isKeyFrame |= NalUnitTypes.IsRandomAccess(_codec, NalUnitTypes.TypeOf(_codec, nal));
-            _presentation.AddNalUnit(nal);
+            try
+            {
+                _presentation.AddNalUnit(nal);
+            }
+            catch (InvalidDataException error)
+            {
+                throw new FrameRejectedException(FrameRejectionReason.InvalidParameterSet,
+                    $"Access unit {_index - 1}: {error.Message}");
+            }
         }
 
         var presentation = _presentation.CompleteAccessUnit(decoding, duration);

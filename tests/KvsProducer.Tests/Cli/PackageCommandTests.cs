@@ -1,3 +1,4 @@
+using KvsProducer.Cli;
 using KvsProducer.Cli.Commands;
 using KvsProducer.Mkv;
 using KvsProducer.Nal;
@@ -123,8 +124,8 @@ public class PackageCommandTests
     private static async Task<string> Package(string source, string output)
     {
         var uri = SourceUri.Parse(source.Replace("file:", "file:" + TestData.DataDirectory + "/", StringComparison.Ordinal).Replace("frames:", "frames:" + TestData.DataDirectory + "/", StringComparison.Ordinal));
-        var settings = new PackageSettings(uri, new FileInfo(output), new MkvFragmenterOptions(), "kvs_video_track", TimeSpan.Zero);
-        return await PackageCommand.PackageAsync(settings, CancellationToken.None);
+        await using var frames = new OpenedSource(ElementaryStreamSources.Open(uri, TimeSpan.Zero), TimeSpan.Zero, duration: null);
+        return await PackageCommand.PackageAsync(frames, new FileInfo(output), new MkvFragmenterOptions(), "kvs_video_track", CancellationToken.None);
     }
 
     internal static Task<int> Run(params string[] arguments) =>

@@ -66,10 +66,30 @@ public class AnnexBAccessUnitReaderTests
         byte[] bytes = File.ReadAllBytes(TestData.PathOf(clip));
         var whole = await ReadAllAsync(new MemoryStream(bytes), codec);
 
-        var trickled = await ReadAllAsync(new TrickleStream(bytes, seed: clip.Length), codec);
+        var random = new Random(clip.Length);
+        var trickled = await ReadAllAsync(new ChunkedStream(bytes, () => random.Next(1, 8)), codec);
 
         Assert.That(trickled.Select(u => u.Bytes), Is.EqualTo(whole.Select(u => u.Bytes)));
         Assert.That(trickled.Select(u => u.IsRandomAccess), Is.EqualTo(whole.Select(u => u.IsRandomAccess)));
+    }
+
+    [Test]
+    public async Task A_read_boundary_at_any_offset_gives_the_same_access_units()
+    {
+        // IDR (4-byte start code), non-IDR (3-byte), AUD + non-IDR (4-byte), with an emulation-prevented
+        // 00 00 03 inside: every start code and header gets split between two reads at some offset.
+        byte[] first = [0, 0, 0, 1, 0x65, 0x88, 0, 0, 3, 1, 0x84];
+        byte[] second = [0, 0, 1, 0x41, 0x9A, 0x22];
+        byte[] third = [0, 0, 0, 1, 0x09, 0x30, 0, 0, 1, 0x41, 0x9E, 0x11];
+        byte[] bytes = [.. first, .. second, .. third];
+
+        for (int split = 1; split < bytes.Length; split++)
+        {
+            int reads = 0;
+            var units = await ReadAllAsync(new ChunkedStream(bytes, () => reads++ == 0 ? split : bytes.Length), VideoCodec.H264);
+
+            Assert.That(units.Select(u => u.Bytes), Is.EqualTo(new[] { first, second, third }), $"split at {split}");
+        }
     }
 
     [Test]
@@ -154,6 +174,26 @@ public class AnnexBAccessUnitReaderTests
     }
 
     [Test]
+    public async Task Garbage_before_the_first_start_code_is_refused_with_its_offset()
+    {
+        byte[] garbage = [0xDE, 0xAD, 0, 0, 0, 1, 0x65, 0x88, 0x84];
+
+        var error = Assert.ThrowsAsync<KvsProducerException>(() => ReadAllAsync(new MemoryStream(garbage), VideoCodec.H264));
+
+        Assert.That(error!.Message, Does.Contain("byte 0 is 0xDE (first bytes: DEAD000000016588)"));
+    }
+
+    [Test]
+    public async Task An_mp4_file_is_named_as_such_in_the_error()
+    {
+        byte[] mp4 = [0, 0, 0, 0x20, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'];
+
+        var error = Assert.ThrowsAsync<KvsProducerException>(() => ReadAllAsync(new MemoryStream(mp4), VideoCodec.H264));
+
+        Assert.That(error!.Message, Does.Contain("It looks like an MP4 file"));
+    }
+
+    [Test]
     public async Task A_matroska_file_is_named_as_such_in_the_error()
     {
         var error = Assert.ThrowsAsync<KvsProducerException>(
@@ -173,6 +213,20 @@ public class AnnexBAccessUnitReaderTests
             () => ReadAllAsync(File.OpenRead(path), VideoCodec.H264, Maximum));
 
         Assert.That(error!.Message, Does.Contain("Access unit 0 of the H.264 stream, starting at byte 0, is larger than the maximum of 4096 bytes"));
+    }
+
+    [Test]
+    public async Task An_access_unit_of_exactly_the_maximum_size_is_accepted()
+    {
+        string clip = "h264-640x480";
+        int largest = Directory.GetFiles(TestData.PathOf(clip)).Max(file => (int)new FileInfo(file).Length);
+
+        var units = await ReadAllAsync(File.OpenRead(TestData.PathOf(clip + ".h264")), VideoCodec.H264, largest);
+        var oneByteLess = Assert.ThrowsAsync<KvsProducerException>(
+            () => ReadAllAsync(File.OpenRead(TestData.PathOf(clip + ".h264")), VideoCodec.H264, largest - 1));
+
+        Assert.That(units.Max(u => u.Bytes.Length), Is.EqualTo(largest));
+        Assert.That(oneByteLess!.Message, Does.Contain($"larger than the maximum of {largest - 1} bytes"));
     }
 
     [Test]
@@ -244,10 +298,9 @@ public class AnnexBAccessUnitReaderTests
         return output;
     }
 
-    /// <summary>A stream that hands out 1–7 bytes per read, as a pipe or a socket may.</summary>
-    private sealed class TrickleStream(byte[] data, int seed) : Stream
+    /// <summary>A stream that hands out at most the next chunk size's bytes per read, as a pipe or a socket may.</summary>
+    private sealed class ChunkedStream(byte[] data, Func<int> nextChunkSize) : Stream
     {
-        private readonly Random _random = new(seed);
         private int _position;
 
         public override bool CanRead => true;
@@ -260,7 +313,7 @@ public class AnnexBAccessUnitReaderTests
 
         public override int Read(Span<byte> buffer)
         {
-            int count = Math.Min(Math.Min(buffer.Length, _random.Next(1, 8)), data.Length - _position);
+            int count = Math.Min(Math.Min(buffer.Length, nextChunkSize()), data.Length - _position);
             data.AsSpan(_position, count).CopyTo(buffer);
             _position += count;
             return count;

@@ -11,13 +11,17 @@ namespace KvsProducer.Tests.Nal;
 internal static partial class FfmpegTraceHeaders
 {
     /// <summary>The fields of the first structure named <paramref name="structure"/> ("Sequence Parameter Set").</summary>
-    public static IReadOnlyDictionary<string, long> FirstStructure(string file, string structure) =>
-        FirstStructureFields(file, structure).GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, long> FirstStructure(string file, string structure, string? inputFormat = null) =>
+        FirstStructureFields(file, structure, inputFormat).GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
 
     /// <summary>The syntax elements of the first structure named <paramref name="structure"/>, in bitstream order with their bits.</summary>
-    public static IReadOnlyList<(string Name, string Bits, long Value)> FirstStructureFields(string file, string structure)
+    /// <param name="file">The elementary stream.</param>
+    /// <param name="structure">The structure's name as ffmpeg prints it.</param>
+    /// <param name="inputFormat">"h264" to skip probing (a lone SPS does not look like a stream to the prober).</param>
+    public static IReadOnlyList<(string Name, string Bits, long Value)> FirstStructureFields(string file, string structure, string? inputFormat = null)
     {
-        var trace = Support.FfmpegTool.FfmpegRaw("-hide_banner", "-i", file, "-c", "copy", "-bsf:v", "trace_headers", "-f", "null", "-");
+        string[] format = inputFormat is null ? [] : ["-f", inputFormat];
+        var trace = Support.FfmpegTool.FfmpegRawAllowingFailure(["-hide_banner", .. format, "-i", file, "-c", "copy", "-bsf:v", "trace_headers", "-f", "null", "-"]);
         var fields = new List<(string Name, string Bits, long Value)>();
         var inside = false;
         foreach (var line in trace.Split('\n'))
@@ -49,7 +53,7 @@ internal static partial class FfmpegTraceHeaders
 
         if (fields.Count == 0)
         {
-            throw new InvalidOperationException($"ffmpeg's trace of {file} has no '{structure}'.");
+            throw new InvalidOperationException($"ffmpeg's trace of {file} has no '{structure}':\n{trace[Math.Max(0, trace.Length - 2000)..]}");
         }
 
         return fields;

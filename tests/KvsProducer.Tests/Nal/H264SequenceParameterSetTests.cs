@@ -68,6 +68,57 @@ public class H264SequenceParameterSetTests
     }
 
     [Test]
+    public void Scaling_lists_in_the_sps_are_skipped_to_the_fields_after_them()
+    {
+        // No encoder here puts scaling lists in the SPS (x264 puts its CQM in the PPS), so the SPS is
+        // built bit by bit: High 4:2:0 with list 0 (4x4, ends early by a delta that makes nextScale 0),
+        // list 2 (4x4, 16 deltas) and list 6 (8x8, 64 deltas) present, then pic_order_cnt_type 1.
+        // ffmpeg's trace_headers then reads the same bytes as the oracle.
+        var bits = new RbspBitWriter();
+        bits.Bits(0x67, 8).Bits(100, 8).Bits(0, 8).Bits(31, 8).Ue(0);
+        bits.Ue(1).Ue(0).Ue(0).Bits(0, 1).Bits(1, 1); // 4:2:0, 8 bit, no bypass, seq_scaling_matrix_present_flag
+        bits.Bits(1, 1).Se(5).Se(-3).Se(-10); // list 0: 8→13→10→0: nextScale 0 stops the list
+        bits.Bits(0, 1); // list 1 absent
+        bits.Bits(1, 1);
+        for (var j = 0; j < 16; j++)
+        {
+            bits.Se(j % 2 == 0 ? 1 : 2);
+        }
+
+        bits.Bits(0, 1).Bits(0, 1).Bits(0, 1); // lists 3-5 absent
+        bits.Bits(1, 1);
+        for (var j = 0; j < 64; j++)
+        {
+            bits.Se(j % 2 == 0 ? -100 : 100); // 8 → 164 → 8 ...: never 0, so all 64 are coded
+        }
+
+        bits.Bits(0, 1); // list 7 absent
+        bits.Ue(0).Ue(1); // log2_max_frame_num_minus4, pic_order_cnt_type 1:
+        // offset_for_non_ref_pic −2^30 is a 63-bit code whose 31 leading zeros force a 00 00 03 escape.
+        bits.Bits(0, 1).Se(-(1L << 30)).Se(3).Ue(2).Se(1).Se(-1);
+        bits.Ue(1).Bits(0, 1).Ue(79).Ue(44).Bits(1, 1).Bits(1, 1); // 1280x720 frames
+        bits.Bits(1, 1).Ue(0).Ue(4).Ue(0).Ue(6); // crop right 8, bottom 12 pixels
+        bits.Bits(0, 1); // no VUI
+        var nalUnit = bits.ToNalUnit();
+        var file = Path.Combine(_directory, "scaling.h264");
+        File.WriteAllBytes(file, [0, 0, 0, 1, .. nalUnit]);
+        var expected = FfmpegTraceHeaders.FirstStructure(file, "Sequence Parameter Set", "h264");
+
+        var sps = H264SequenceParameterSet.Parse(nalUnit);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(expected["seq_scaling_list_present_flag[6]"], Is.EqualTo(1), "the oracle read list 6");
+            Assert.That(nalUnit.AsSpan().IndexOf((ReadOnlySpan<byte>)[0, 0, 3]), Is.GreaterThan(0), "the SPS holds an emulation-prevention byte");
+            Assert.That(expected["offset_for_non_ref_pic"], Is.EqualTo(-(1L << 30)), "the oracle read the long code");
+            Assert.That(sps.PicOrderCntType, Is.EqualTo(expected["pic_order_cnt_type"]));
+            Assert.That(sps.Width, Is.EqualTo((expected["pic_width_in_mbs_minus1"] + 1) * 16 - (2 * expected["frame_crop_right_offset"])));
+            Assert.That(sps.Height, Is.EqualTo((expected["pic_height_in_map_units_minus1"] + 1) * 16 - (2 * expected["frame_crop_bottom_offset"])));
+            Assert.That((sps.Width, sps.Height), Is.EqualTo((1272, 708)));
+        }
+    }
+
+    [Test]
     public void Frame_rate_comes_from_vui_timing_in_field_ticks()
     {
         var file = Path.Combine(_directory, "rate.h264");

@@ -23,6 +23,8 @@ public class PresentationTimeRecoveryTests
 
     [TestCase(40, "-bf", "3", "-g", "12", "-x264-params", "scenecut=0", TestName = "H264_b_pyramid_with_short_gops_matches_the_encoder_order")]
     [TestCase(60, "-bf", "2", "-g", "60", "-x264-params", "scenecut=0:b-pyramid=none", TestName = "H264_long_gop_wrapping_pic_order_cnt_lsb_matches_the_encoder_order")]
+    [TestCase(30, "-bf", "3", "-g", "15", "-slices", "4", TestName = "H264_pictures_of_several_slices_match_the_encoder_order")]
+    [TestCase(30, "-bf", "2", "-g", "12", "-flags", "+ildct+ilme", TestName = "H264_interlaced_mbaff_frames_match_the_encoder_order")]
     [TestCase(20, "-bf", "0", "-profile:v", "baseline", TestName = "H264_without_b_frames_presents_in_decoding_order")]
     public void H264_presentation_order_matches_ffmpeg(int frames, params string[] encoder)
     {
@@ -33,6 +35,7 @@ public class PresentationTimeRecoveryTests
 
     [TestCase(40, "log-level=error:keyint=12:min-keyint=12:bframes=3:scenecut=0", TestName = "H265_open_gop_with_cra_matches_the_encoder_order")]
     [TestCase(40, "log-level=error:keyint=12:min-keyint=12:bframes=3:scenecut=0:open-gop=0", TestName = "H265_closed_gop_with_idr_matches_the_encoder_order")]
+    [TestCase(30, "log-level=error:keyint=12:bframes=3:slices=3", TestName = "H265_pictures_of_several_slices_match_the_encoder_order")]
     [TestCase(80, "log-level=error:keyint=80:bframes=2:scenecut=0:b-pyramid=0:log2-max-poc-lsb=4", TestName = "H265_wrapping_pic_order_cnt_lsb_matches_the_encoder_order")]
     public void H265_presentation_order_matches_ffmpeg(int frames, string x265Parameters)
     {

@@ -17,6 +17,12 @@ internal static class FfmpegTool
     /// <summary>Runs ffmpeg with exactly these arguments and returns its stderr (for <c>-bsf:v trace_headers</c>).</summary>
     public static string FfmpegRaw(params string[] arguments) => Run("ffmpeg", ["-nostdin", .. arguments]).StandardError;
 
+    /// <summary>
+    /// Like <see cref="FfmpegRaw"/>, but returns stderr even when ffmpeg fails: a stream of parameter
+    /// sets alone is traced, then refused by the muxer for lack of pictures.
+    /// </summary>
+    public static string FfmpegRawAllowingFailure(params string[] arguments) => Run("ffmpeg", ["-nostdin", .. arguments], requireSuccess: false).StandardError;
+
     /// <summary>Runs ffprobe (<c>-v error</c> prepended) and returns its stdout.</summary>
     public static string Ffprobe(params string[] arguments) => Run("ffprobe", ["-v", "error", .. arguments]).StandardOutput;
 
@@ -75,8 +81,11 @@ internal static class FfmpegTool
         return path;
     }
 
-    /// <summary>Runs <paramref name="tool"/> (any installed program, e.g. mkvinfo), failing with its stderr on a non-zero exit.</summary>
-    public static (string StandardOutput, string StandardError) Run(string tool, string[] arguments)
+    /// <summary>
+    /// Runs <paramref name="tool"/> (any installed program, e.g. mkvinfo), failing with its stderr on a
+    /// non-zero exit unless <paramref name="requireSuccess"/> is false.
+    /// </summary>
+    public static (string StandardOutput, string StandardError) Run(string tool, string[] arguments, bool requireSuccess = true)
     {
         var start = new ProcessStartInfo(tool)
         {
@@ -99,7 +108,7 @@ internal static class FfmpegTool
         }
 
         process.WaitForExit();
-        if (process.ExitCode != 0)
+        if (requireSuccess && process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}: {stderr.Result}");
         }

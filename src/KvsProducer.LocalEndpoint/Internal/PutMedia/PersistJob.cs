@@ -1,0 +1,45 @@
+using KvsProducer.LocalEndpoint.Internal.Json;
+using KvsProducer.LocalEndpoint.Internal.Storage;
+
+namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
+
+/// <summary>A received fragment waiting to be made durable and acknowledged PERSISTED.</summary>
+internal sealed record PersistJob(FragmentRecord Record, FileStream File, SessionHeader Header, bool AckRequired)
+{
+    /// <summary>
+    /// kvs-protocol.md §4.3: PERSISTED means durably stored. Order: fragment file fsync, header
+    /// file written and fsynced once, directory fsync (the new names), then the index line (fsync):
+    /// a crash before the index line loses only an unacknowledged fragment.
+    /// </summary>
+    public void Persist(FragmentStore store)
+    {
+        File.Flush(flushToDisk: true);
+        File.Dispose();
+        if (!Header.Persisted)
+        {
+            using (var header = new FileStream(store.PathOf(Header.File!), FileMode.Create, FileAccess.Write, FileShare.Read))
+            {
+                header.Write(Header.Bytes);
+                header.Flush(flushToDisk: true);
+            }
+
+            Header.Persisted = true;
+        }
+
+        NativeMethods.FsyncDirectory(store.Folder);
+        store.Commit(Record);
+    }
+
+    /// <summary>Drops a job that will never be committed (session torn down).</summary>
+    public void Discard(FragmentStore store)
+    {
+        File.Dispose();
+        try
+        {
+            System.IO.File.Delete(store.PathOf(Record.File));
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

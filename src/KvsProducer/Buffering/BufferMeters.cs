@@ -1,0 +1,73 @@
+using System.Diagnostics.Metrics;
+
+namespace KvsProducer.Buffering;
+
+/// <summary>
+/// Publishes the buffer metrics on a <see cref="Meter"/> with the official SDKs' names (parity.md §4) in
+/// OpenTelemetry spelling: <c>kvs.client.*</c> for the store, <c>kvs.stream.*</c> per stream (tag
+/// <c>kvs.stream</c> = stream name). All instruments are observable: the frame path pays nothing; values are
+/// read from snapshots when a listener collects.
+/// </summary>
+internal sealed class BufferMeters : IDisposable
+{
+    private readonly ContentStore _store;
+    private readonly List<Instrument> _instruments = [];
+
+    public BufferMeters(ContentStore store, Meter meter)
+    {
+        _store = store;
+        Client(meter, "content_store_size", "By", "The byte budget shared by all streams.", m => m.ContentStoreSize);
+        Client(meter, "content_store_available_size", "By", "Bytes of the budget not held by any stream.", m => m.ContentStoreAvailableSize);
+        Client(meter, "content_store_allocated_size", "By", "Bytes held by streams.", m => m.ContentStoreAllocatedSize);
+        Client(meter, "total_content_views_size", "By", "Bytes of buffered frames over all streams.", m => m.TotalContentViewsSize);
+        _instruments.Add(meter.CreateObservableGauge("kvs.client.total_frame_rate", () => _store.GetMetrics().TotalFrameRate, "{frame}/s", "Frames put per second over all streams."));
+        _instruments.Add(meter.CreateObservableGauge("kvs.client.total_transfer_rate", () => _store.GetMetrics().TotalTransferRate, "By/s", "Bytes sent per second over all streams."));
+        _instruments.Add(meter.CreateObservableCounter("kvs.client.storage_pressures", () => _store.GetMetrics().StoragePressures, "{event}", "Times the storage pressure began."));
+
+        StreamGauge(meter, "current_view_duration", "s", "Duration of the frames not yet sent.", m => m.CurrentViewDuration.TotalSeconds);
+        StreamGauge(meter, "overall_view_duration", "s", "Duration of all buffered frames.", m => m.OverallViewDuration.TotalSeconds);
+        StreamGauge(meter, "current_view_size", "By", "Bytes not yet sent.", m => m.CurrentViewSize);
+        StreamGauge(meter, "overall_view_size", "By", "Bytes buffered.", m => m.OverallViewSize);
+        StreamGauge(meter, "current_frame_rate", "{frame}/s", "Frames put per second.", m => m.CurrentFrameRate);
+        StreamGauge(meter, "current_transfer_rate", "By/s", "Bytes sent per second.", m => m.CurrentTransferRate);
+        StreamCounter(meter, "transferred_bytes", "By", "Bytes handed to the network.", m => m.TransferredBytes);
+        StreamCounter(meter, "total_sessions", "{session}", "Upload sessions started.", m => m.TotalSessions);
+        StreamCounter(meter, "buffered_acks", "{ack}", "BUFFERING acknowledgements.", m => m.BufferedAcks);
+        StreamCounter(meter, "received_acks", "{ack}", "RECEIVED acknowledgements.", m => m.ReceivedAcks);
+        StreamCounter(meter, "persisted_acks", "{ack}", "PERSISTED acknowledgements.", m => m.PersistedAcks);
+        StreamCounter(meter, "error_acks", "{ack}", "ERROR acknowledgements.", m => m.ErrorAcks);
+        StreamCounter(meter, "dropped_frames", "{frame}", "Frames dropped.", m => m.DroppedFrames);
+        StreamCounter(meter, "dropped_fragments", "{fragment}", "Fragments dropped whole.", m => m.DroppedFragments);
+        StreamCounter(meter, "skipped_frames", "{frame}", "Frames skipped after a non-retriable ERROR acknowledgement.", m => m.SkippedFrames);
+        StreamCounter(meter, "buffer_pressures", "{event}", "Times the buffer-duration pressure began.", m => m.BufferPressures);
+        StreamCounter(meter, "latency_pressures", "{event}", "Times the latency pressure began.", m => m.LatencyPressures);
+    }
+
+    public void Dispose()
+    {
+        // Instruments live as long as their Meter; the owner of the Meter disposes it. Nothing to release here.
+        _instruments.Clear();
+    }
+
+    private void Client(Meter meter, string name, string unit, string description, Func<ContentStoreMetrics, long> value)
+        => _instruments.Add(meter.CreateObservableGauge("kvs.client." + name, () => value(_store.GetMetrics()), unit, description));
+
+    private void StreamGauge(Meter meter, string name, string unit, string description, Func<StreamBufferMetrics, double> value)
+        => _instruments.Add(meter.CreateObservableGauge("kvs.stream." + name, () => PerStream(value), unit, description));
+
+    private void StreamCounter(Meter meter, string name, string unit, string description, Func<StreamBufferMetrics, long> value)
+        => _instruments.Add(meter.CreateObservableCounter("kvs.stream." + name, () => PerStream(value), unit, description));
+
+    private List<Measurement<T>> PerStream<T>(Func<StreamBufferMetrics, T> value)
+        where T : struct
+    {
+        var views = _store.Views;
+        var measurements = new List<Measurement<T>>(views.Count);
+        foreach (var view in views)
+        {
+            measurements.Add(new Measurement<T>(value(view.GetMetrics()), new KeyValuePair<string, object?>("kvs.stream", view.Options.StreamName)));
+        }
+
+        return measurements;
+    }
+}

@@ -1,0 +1,285 @@
+namespace KvsProducer.Buffering;
+
+/// <summary>The acknowledgement side (ARCHITECTURE.md §4 "ACK semantics", kvs-protocol.md §4.3-4.5).
+/// Fragments are found by the Cluster Timecode the service echoes; acknowledgements of a session that a
+/// newer one replaced are ignored.</summary>
+internal sealed partial class ContentView
+{
+    /// <summary>BUFFERING: the service got the fragment's first byte. Marks it; used by the uploader for staleness only.</summary>
+    public AckOutcome OnBuffering(int sessionId, long fragmentTimecode)
+    {
+        lock (_gate)
+        {
+            var outcome = Mark(sessionId, fragmentTimecode, FragmentState.Buffering, out _);
+            if (outcome == AckOutcome.Applied)
+            {
+                _bufferedAcks++;
+            }
+
+            return outcome;
+        }
+    }
+
+    /// <summary>RECEIVED: the service got the whole fragment. For a stream that keeps no data this is the
+    /// last acknowledgement, so it frees the fragment as PERSISTED would.</summary>
+    public AckOutcome OnReceived(int sessionId, long fragmentTimecode)
+    {
+        AckOutcome outcome;
+        lock (_gate)
+        {
+            outcome = Mark(sessionId, fragmentTimecode, FragmentState.Received, out long fragment);
+            if (outcome != AckOutcome.Applied)
+            {
+                return outcome;
+            }
+
+            _receivedAcks++;
+            if (!Options.KeepsData)
+            {
+                outcome = MarkPersisted(fragment);
+            }
+        }
+
+        Flush();
+        return outcome;
+    }
+
+    /// <summary>PERSISTED: the fragment is durable. Marks it and trims the tail over every leading fragment
+    /// that is PERSISTED (or skipped) and fully sent, returning its segments to the store (and waking Offline
+    /// producers).</summary>
+    public AckOutcome OnPersisted(int sessionId, long fragmentTimecode)
+    {
+        AckOutcome outcome;
+        lock (_gate)
+        {
+            outcome = Find(sessionId, fragmentTimecode, out long fragment);
+            if (outcome != AckOutcome.Applied)
+            {
+                return outcome;
+            }
+
+            outcome = MarkPersisted(fragment);
+            if (outcome == AckOutcome.Applied)
+            {
+                _persistedAcks++;
+            }
+        }
+
+        Flush();
+        return outcome;
+    }
+
+    /// <summary>
+    /// ERROR: by <paramref name="errorId"/> (kvs-protocol.md §4.4) the fragment is either resent by the next
+    /// session (4000, 4003, 5000, 5001, unknown ids) or skipped: reported dropped with
+    /// <see cref="FrameDropReason.ErrorAcknowledgement"/> and never sent again. A null or unknown
+    /// <paramref name="fragmentTimecode"/> (the service sends -1 for unparseable MKV) applies to the fragment
+    /// being sent, else the oldest unacknowledged one. The service ends the connection after an ERROR.
+    /// </summary>
+    public AckOutcome OnError(int sessionId, long? fragmentTimecode, int errorId)
+    {
+        lock (_gate)
+        {
+            if (sessionId != _sessionId)
+            {
+                return AckOutcome.StaleSession;
+            }
+
+            _errorAcks++;
+            long fragment = -1;
+            if (fragmentTimecode is { } timecode)
+            {
+                fragment = FindFragment(timecode);
+            }
+
+            if (fragment < 0)
+            {
+                fragment = _current < _head ? Rec(_current).FragmentStart : OldestNotDone();
+            }
+
+            if (fragment < 0)
+            {
+                return AckOutcome.NotInView;
+            }
+
+            if ((Rec(fragment).Fragment & Done) != 0)
+            {
+                return AckOutcome.Duplicate;
+            }
+
+            if (ErrorAckPolicy.IsResent(errorId))
+            {
+                _resendFrom = _resendFrom < _tail ? fragment : Math.Min(_resendFrom, fragment);
+                return AckOutcome.Applied;
+            }
+
+            Rec(fragment).Fragment |= FragmentState.Skipped;
+            EnqueueDrop(fragment, NextFragmentOrHead(fragment), FrameDropReason.ErrorAcknowledgement, errorId);
+            if (fragment == _lastFragment)
+            {
+                // parity.md §2: a skipped fragment still being built is skipped up to the next fragment start.
+                _acceptsContinuation = false;
+            }
+
+            TrimDone();
+            ReleaseSegments();
+        }
+
+        Flush();
+        return AckOutcome.Applied;
+    }
+
+    /// <summary>IDLE: a keep-alive; nothing in the buffer changes.</summary>
+    public AckOutcome OnIdle(int sessionId)
+    {
+        lock (_gate)
+        {
+            return sessionId == _sessionId ? AckOutcome.Applied : AckOutcome.StaleSession;
+        }
+    }
+
+    private AckOutcome Mark(int sessionId, long fragmentTimecode, FragmentState mark, out long fragment)
+    {
+        var outcome = Find(sessionId, fragmentTimecode, out fragment);
+        if (outcome != AckOutcome.Applied)
+        {
+            return outcome;
+        }
+
+        ref var record = ref Rec(fragment);
+        if ((record.Fragment & (mark | Done)) != 0)
+        {
+            return AckOutcome.Duplicate;
+        }
+
+        record.Fragment |= mark;
+        return AckOutcome.Applied;
+    }
+
+    private AckOutcome Find(int sessionId, long fragmentTimecode, out long fragment)
+    {
+        fragment = -1;
+        if (sessionId != _sessionId)
+        {
+            return AckOutcome.StaleSession;
+        }
+
+        fragment = FindFragment(fragmentTimecode);
+        return fragment < 0 ? AckOutcome.NotInView : AckOutcome.Applied;
+    }
+
+    private AckOutcome MarkPersisted(long fragment)
+    {
+        ref var record = ref Rec(fragment);
+        if ((record.Fragment & Done) != 0)
+        {
+            return AckOutcome.Duplicate;
+        }
+
+        record.Fragment |= FragmentState.Persisted;
+        _persistedFrames += NextFragmentOrHead(fragment) - fragment;
+        TrimDone();
+        ReleaseSegments();
+        UpdatePressures();
+        return AckOutcome.Applied;
+    }
+
+    /// <summary>Binary search over the ring: fragment timecodes never decrease from tail to head.</summary>
+    private long FindFragment(long timecode)
+    {
+        long low = _tail, high = _head;
+        while (low < high)
+        {
+            long mid = low + ((high - low) / 2);
+            if (Rec(mid).FragmentTimecode < timecode)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low < _head && Rec(low).FragmentTimecode == timecode && Rec(low).StartsFragment ? low : -1;
+    }
+
+    private long OldestNotDone()
+    {
+        for (long f = _tail; f < _head; f = NextFragmentOrHead(f))
+        {
+            if ((Rec(f).Fragment & Done) == 0)
+            {
+                return f;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Moves the tail over leading fragments that are finished (PERSISTED or skipped), closed, and
+    /// fully sent (invariant 2: bytes the sender may still touch stay).</summary>
+    private void TrimDone()
+    {
+        bool trimmed = false;
+        while (_tail < _head && (Rec(_tail).Fragment & Done) != 0)
+        {
+            long next = Rec(_tail).NextFragment;
+            if (next < 0 || Rec(next).Offset > _sendOffset)
+            {
+                break;
+            }
+
+            _tail = next;
+            trimmed = true;
+        }
+
+        if (trimmed)
+        {
+            _store.SignalSpaceFreed();
+        }
+    }
+
+    /// <summary>Drops the oldest fragment if invariant 2 allows: fully sent, or not touched by the sender at all.</summary>
+    private bool TryEvictTailFragment(FrameDropReason reason)
+    {
+        if (_tail >= _head)
+        {
+            return false;
+        }
+
+        long end = NextFragmentOrHead(_tail);
+        long startOffset = Rec(_tail).Offset;
+        long endOffset = OffsetOf(end);
+        bool fullySent = endOffset <= _sendOffset;
+        bool untouched = _sendOffset == startOffset && (!_inFlight || _inFlightHeader);
+        if (!fullySent && !untouched)
+        {
+            return false;
+        }
+
+        if ((Rec(_tail).Fragment & Done) == 0)
+        {
+            EnqueueDrop(_tail, end, reason, 0);
+        }
+
+        if (_tail == _lastFragment)
+        {
+            _acceptsContinuation = false;
+        }
+
+        if (untouched && !fullySent)
+        {
+            _current = end;
+            _sendOffset = endOffset;
+        }
+
+        if (_resendFrom == _tail)
+        {
+            _resendFrom = -1;
+        }
+
+        _tail = end;
+        return true;
+    }
+}

@@ -1,0 +1,114 @@
+namespace KvsProducer.Buffering;
+
+/// <summary>Counters, rates and pressure signals (parity.md §4 names).</summary>
+internal sealed partial class ContentView
+{
+    // parity.md §2 step 5: buffer-duration pressure at 95 % of the buffer duration; relieved at 90 %.
+    private const double BufferPressureEnter = 0.95;
+    private const double BufferPressureLeave = 0.90;
+
+    // Latency pressure when current → head exceeds MaxLatency; relieved at 80 % of it.
+    private const double LatencyPressureLeave = 0.80;
+
+    private long _putFrames;
+    private long _persistedFrames;
+    private long _transferredBytes;
+    private long _sessions;
+    private long _bufferedAcks;
+    private long _receivedAcks;
+    private long _persistedAcks;
+    private long _errorAcks;
+    private long _droppedFrames;
+    private long _droppedFragments;
+    private long _skippedFrames;
+    private RateMeter _frameRate;
+    private RateMeter _transferRate;
+    private PressureSignal _bufferPressure;
+    private PressureSignal _latencyPressure;
+
+    /// <summary>A consistent snapshot of the stream's buffer metrics.</summary>
+    public StreamBufferMetrics GetMetrics()
+    {
+        lock (_gate)
+        {
+            return new StreamBufferMetrics
+            {
+                CurrentViewDuration = TimeSpan.FromTicks(SpanTicks(_current)),
+                OverallViewDuration = TimeSpan.FromTicks(SpanTicks(_tail)),
+                CurrentViewSize = _committedEnd - _sendOffset,
+                OverallViewSize = _committedEnd - TailOffset,
+                CurrentFrameRate = _frameRate.Rate,
+                CurrentTransferRate = _transferRate.Rate,
+                TransferredBytes = _transferredBytes,
+                TotalSessions = _sessions,
+                BufferedAcks = _bufferedAcks,
+                ReceivedAcks = _receivedAcks,
+                PersistedAcks = _persistedAcks,
+                ErrorAcks = _errorAcks,
+                DroppedFrames = _droppedFrames,
+                DroppedFragments = _droppedFragments,
+                SkippedFrames = _skippedFrames,
+                BufferPressures = _bufferPressure.Count,
+                LatencyPressures = _latencyPressure.Count,
+                PutFrames = _putFrames,
+                PersistedFrames = _persistedFrames,
+            };
+        }
+    }
+
+    /// <summary>Duration from record <paramref name="from"/> to the end of the newest frame.</summary>
+    private long SpanTicks(long from)
+    {
+        if (from >= _head)
+        {
+            return 0;
+        }
+
+        ref var last = ref Rec(_head - 1);
+        return last.DecodingTicks + last.DurationTicks - Rec(from).DecodingTicks;
+    }
+
+    private void Count(in DropNotice notice, bool wholeFragment)
+    {
+        if (notice.Reason == FrameDropReason.ErrorAcknowledgement)
+        {
+            _skippedFrames += notice.FrameCount;
+            return;
+        }
+
+        _droppedFrames += notice.FrameCount;
+        if (wholeFragment)
+        {
+            _droppedFragments++;
+        }
+    }
+
+    /// <summary>Re-evaluates the pressure signals; state changes are queued and raised by Flush. Offline streams
+    /// have none (parity.md §2 step 5: the PIC checks them only for live streams).</summary>
+    private void UpdatePressures()
+    {
+        if (Mode == StreamingMode.Offline)
+        {
+            return;
+        }
+
+        double buffered = TimeSpan.FromTicks(SpanTicks(_tail)).TotalSeconds;
+        double bufferLimit = Options.BufferDuration.TotalSeconds;
+        if (_bufferPressure.Update(buffered, BufferPressureEnter * bufferLimit, BufferPressureLeave * bufferLimit))
+        {
+            EnqueuePressure(BufferPressureKind.BufferDuration, _bufferPressure.IsUnderPressure, buffered,
+                (_bufferPressure.IsUnderPressure ? BufferPressureEnter : BufferPressureLeave) * bufferLimit);
+        }
+
+        if (Options.MaxLatency > TimeSpan.Zero)
+        {
+            double waiting = TimeSpan.FromTicks(SpanTicks(_current)).TotalSeconds;
+            double latencyLimit = Options.MaxLatency.TotalSeconds;
+            if (_latencyPressure.Update(waiting, latencyLimit, LatencyPressureLeave * latencyLimit))
+            {
+                EnqueuePressure(BufferPressureKind.Latency, _latencyPressure.IsUnderPressure, waiting,
+                    (_latencyPressure.IsUnderPressure ? 1 : LatencyPressureLeave) * latencyLimit);
+            }
+        }
+    }
+}

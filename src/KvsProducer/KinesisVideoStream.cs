@@ -1,0 +1,233 @@
+using KvsProducer.Buffering;
+using KvsProducer.Mkv;
+
+namespace KvsProducer;
+
+/// <summary>
+/// One stream being produced: frames go in through <see cref="PutFrame"/> (any thread), are packaged
+/// into the shared buffer in one copy, and an uploader sends them to Kinesis Video Streams, resending
+/// after reconnects until they are acknowledged. Nothing accepted is lost without an event saying so.
+/// </summary>
+public sealed class KinesisVideoStream : IAsyncDisposable
+{
+    private readonly MkvFragmenter _fragmenter;
+    private readonly ContentView _view;
+    private readonly SemaphoreSlim _putGate = new(1, 1); // the fragmenter packages one frame at a time
+    private readonly Func<KinesisVideoStream, CancellationToken, Task>? _stop;
+    private readonly Func<ValueTask>? _dispose;
+    private readonly TaskCompletionSource _firstFrameStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _stopped;
+
+    internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null)
+    {
+        Definition = definition;
+        _view = view;
+        _stop = stop;
+        _dispose = dispose;
+        _fragmenter = new MkvFragmenter(definition.FragmenterOptions(definition.SegmentUid));
+        _view.FramesDropped += (_, e) => FramesDropped?.Invoke(this, e);
+        _view.PressureChanged += (_, e) => PressureChanged?.Invoke(this, e);
+    }
+
+    /// <summary>The stream's name.</summary>
+    public string Name => Definition.Name;
+
+    /// <summary>What the stream was started with.</summary>
+    public StreamDefinition Definition { get; }
+
+    /// <summary>Every acknowledgement the service sends: Buffering, Received, Persisted, Error, Idle.</summary>
+    public event EventHandler<FragmentAck>? FragmentAcknowledged;
+
+    /// <summary>Frames that will never reach the service, with the reason and their bytes (to spill to disk).</summary>
+    public event EventHandler<FramesDroppedEventArgs>? FramesDropped;
+
+    /// <summary>Storage, buffer-duration and latency pressure, on and off (with hysteresis).</summary>
+    public event EventHandler<BufferPressureEventArgs>? PressureChanged;
+
+    /// <summary>Upload problems the stream recovers from by itself (reconnects, throttling, service errors), for logs and dashboards.</summary>
+    public event EventHandler<StreamErrorEventArgs>? ErrorOccurred;
+
+    /// <summary>Frames skipped because no key frame had started the stream yet.</summary>
+    public long FramesSkipped => _fragmenter.FramesSkipped;
+
+    internal ContentView View => _view;
+
+    /// <summary>Completes when the first frame (and so the stream header) is in the buffer: sessions start then.</summary>
+    internal Task FirstFrameStored => _firstFrameStored.Task;
+
+    internal MkvFragmenter Fragmenter => _fragmenter;
+
+    /// <summary>
+    /// Packages <paramref name="frame"/> into the buffer without waiting. Realtime and NearRealtime make
+    /// room by dropping the oldest fragments (reported through <see cref="FramesDropped"/>). Returns false
+    /// when the frame was not stored: skipped while waiting for a key frame (counted in <see cref="FramesSkipped"/>),
+    /// or refused by the buffer (also reported through <see cref="FramesDropped"/>).
+    /// Offline streams must use <see cref="PutFrameAsync"/>.
+    /// </summary>
+    /// <exception cref="FrameRejectedException">The frame breaks a packaging rule; nothing changed.</exception>
+    public bool PutFrame(in Frame frame)
+    {
+        if (Definition.Mode == StreamingMode.Offline)
+        {
+            throw new InvalidOperationException($"Stream '{Name}' is Offline: it waits for buffer space instead of dropping frames; call PutFrameAsync.");
+        }
+
+        _putGate.Wait();
+        try
+        {
+            ThrowIfStopped();
+            var plan = _fragmenter.Plan(frame);
+            if (plan.Outcome == FramePackagingOutcome.SkippedBeforeKeyFrame)
+            {
+                _fragmenter.Commit(frame, plan, _view.Writer);
+                return false;
+            }
+
+            SetHeaderIfNew(plan);
+            if (!_view.TryBeginFrame(Info(frame, plan), checked((int)plan.PackagedLength)))
+            {
+                _fragmenter.AbandonFragment(frame);
+                return false;
+            }
+
+            return CommitToView(frame, plan);
+        }
+        finally
+        {
+            _putGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Packages <paramref name="frame"/>; an Offline stream waits (up to OfflineWaitTimeout, then
+    /// <see cref="TimeoutException"/>) until acknowledgements free room, so no frame is ever dropped.
+    /// The frame's bytes may be reused once the returned task completes.
+    /// </summary>
+    public async ValueTask<bool> PutFrameAsync(Frame frame, CancellationToken cancellationToken = default)
+    {
+        await _putGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfStopped();
+            var plan = _fragmenter.Plan(frame);
+            if (plan.Outcome == FramePackagingOutcome.SkippedBeforeKeyFrame)
+            {
+                _fragmenter.Commit(frame, plan, _view.Writer);
+                return false;
+            }
+
+            SetHeaderIfNew(plan);
+            if (!await _view.BeginFrameAsync(Info(frame, plan), checked((int)plan.PackagedLength), cancellationToken).ConfigureAwait(false))
+            {
+                _fragmenter.AbandonFragment(frame);
+                return false;
+            }
+
+            return CommitToView(frame, plan);
+        }
+        finally
+        {
+            _putGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Adds metadata to the next fragment (persistent: to every fragment until cancelled with an empty
+    /// value), as MKV tags the service stores with the fragment.
+    /// </summary>
+    public void PutFragmentMetadata(string name, string value, bool persistent = false)
+    {
+        _putGate.Wait();
+        try
+        {
+            _fragmenter.PutFragmentMetadata(name, value, persistent);
+        }
+        finally
+        {
+            _putGate.Release();
+        }
+    }
+
+    /// <summary>Buffer and transfer figures right now (the same values the Meter publishes).</summary>
+    public StreamBufferMetrics GetMetrics() => _view.GetMetrics();
+
+    /// <summary>
+    /// Stops taking frames, sends what is buffered and waits for the last fragment's acknowledgement
+    /// (PERSISTED, or RECEIVED for a stream that keeps no data), until <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _putGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _stopped = true;
+        }
+        finally
+        {
+            _putGate.Release();
+        }
+
+        if (_stop is not null)
+        {
+            await _stop(this, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        _stopped = true;
+        if (_dispose is not null)
+        {
+            await _dispose().ConfigureAwait(false);
+        }
+
+        _view.Dispose();
+        _putGate.Dispose();
+    }
+
+    internal void OnAcknowledged(FragmentAck ack) => FragmentAcknowledged?.Invoke(this, ack);
+
+    internal void OnError(StreamErrorEventArgs error) => ErrorOccurred?.Invoke(this, error);
+
+    private static FrameInfo Info(in Frame frame, in FramePlan plan) => new(
+        frame.PresentationTime, frame.DecodingTime, frame.Duration, frame.Flags,
+        plan.Outcome == FramePackagingOutcome.StartedFragment, plan.ClusterTimecode);
+
+    private void SetHeaderIfNew(in FramePlan plan)
+    {
+        if (plan.NewHeader is not null)
+        {
+            _view.SetHeader(plan.NewHeader);
+        }
+    }
+
+    private bool CommitToView(in Frame frame, in FramePlan plan)
+    {
+        try
+        {
+            _fragmenter.Commit(frame, plan, _view.Writer);
+        }
+        catch
+        {
+            _view.AbortFrame();
+            throw;
+        }
+
+        _view.CommitFrame();
+        if (!_firstFrameStored.Task.IsCompleted)
+        {
+            _firstFrameStored.TrySetResult();
+        }
+
+        return true;
+    }
+
+    private void ThrowIfStopped()
+    {
+        if (_stopped)
+        {
+            throw new InvalidOperationException($"Stream '{Name}' is stopping or stopped: start a new stream to send more frames.");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json;
+
+namespace KvsProducer.Service;
+
+internal sealed partial class StreamUploader
+{
+    /// <summary>Reads one session's response: the status, then every ACK, handing each to the view.</summary>
+    private sealed class SessionAckReader(StreamUploader owner, int sessionId)
+    {
+        private const int MaxErrorBody = 64 * 1024;
+
+        private FragmentAck? _lastError;
+        private bool _ended;
+
+        /// <summary>True once the service confirmed a fragment in this session (RECEIVED or PERSISTED): resets the backoff.</summary>
+        public bool Progressed { get; private set; }
+
+        public async Task RunAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
+        {
+            var head = await exchange.ReadResponseHeadAsync(cancellationToken).ConfigureAwait(false);
+            if (head.StatusCode != 200)
+            {
+                var body = await ReadErrorBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
+                var message = ServiceMessage(body);
+                var errorType = (head.ErrorType ?? string.Empty).Split(':')[0];
+                if (owner._context.ClockSkew.TryCorrect(head.StatusCode, errorType, message, head.Date))
+                {
+                    Log.ClockCorrected(owner._logger, owner._stream.Name, owner._context.ClockSkew.Offset.TotalSeconds);
+                }
+
+                throw new KinesisVideoServiceException("PutMedia", errorType.Length == 0 ? $"HTTP {head.StatusCode}" : errorType, head.StatusCode, head.RequestId, message);
+            }
+
+            await foreach (var ack in exchange.ReadAcksAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (ack.EventType is FragmentAckEventType.Received or FragmentAckEventType.Persisted)
+                {
+                    Progressed = true;
+                }
+                else if (ack.EventType == FragmentAckEventType.Error)
+                {
+                    _lastError = ack;
+                }
+
+                owner.OnAck(ack, sessionId);
+            }
+
+            _ended = true;
+        }
+
+        /// <summary>Why the session ended when the response did (kvs-protocol.md §4.3: every ERROR ack ends the connection).</summary>
+        public Exception EndReason() => _lastError is { } error
+            ? new KvsProducerException($"Stream '{owner._stream.Name}': the service sent ERROR {error.ErrorId} {error.ErrorCode} for the fragment at {error.FragmentTimecode} and closed the connection; resuming on a new one.")
+            : new KvsProducerException(_ended
+                ? $"Stream '{owner._stream.Name}': the service ended the PutMedia response before the body was complete; reconnecting."
+                : $"Stream '{owner._stream.Name}': the PutMedia session ended; reconnecting.");
+
+        private static async Task<string> ReadErrorBodyAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
+        {
+            var text = new StringBuilder();
+            while (text.Length < MaxErrorBody)
+            {
+                var read = await exchange.ReadBodyAsync(cancellationToken).ConfigureAwait(false);
+                if (read.IsEnd)
+                {
+                    break;
+                }
+
+                foreach (var segment in read.Data)
+                {
+                    text.Append(Encoding.UTF8.GetString(segment.Span));
+                }
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>The "message" of a JSON error body (kvs-protocol.md §2.1), else the body itself.</summary>
+        private static string ServiceMessage(string body)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Name.Equals("message", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
+                    {
+                        return property.Value.GetString() ?? body;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            return body.Length > 500 ? body[..500] : body;
+        }
+    }
+}

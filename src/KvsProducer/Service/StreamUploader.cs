@@ -1,0 +1,379 @@
+using System.Buffers;
+using KvsProducer.Auth;
+using KvsProducer.Buffering;
+using KvsProducer.Mkv;
+using Microsoft.Extensions.Logging;
+
+namespace KvsProducer.Service;
+
+/// <summary>
+/// Sends one stream's buffered MKV to Kinesis Video Streams: one PutMedia session at a time, each
+/// starting with the stream header at a fragment start (the view's rollback rule), body written from
+/// stored memory while ACKs are read on the same connection (kvs-protocol.md §3–4). Reconnects on any
+/// failure with full-jitter backoff (first retry immediate), reconnects a stale connection, rotates the
+/// connection before the service's 45-minute limit and before credentials expire, and on stop drains
+/// the buffer and waits for the last acknowledgement.
+/// </summary>
+internal sealed partial class StreamUploader : IAsyncDisposable
+{
+    /// <summary>kvs-protocol.md §3.6: the PIC rotates well before the 45-minute limit (ErrorId 4003).</summary>
+    internal static readonly TimeSpan DefaultMaxSessionAge = TimeSpan.FromMinutes(40);
+
+    /// <summary>Rotate this long before credentials expire, so no request is signed with dying keys.</summary>
+    internal static readonly TimeSpan CredentialRotationMargin = TimeSpan.FromMinutes(3);
+
+    private const int MaxChunk = 64 * 1024;
+
+    private static readonly byte[] EndOfStreamTag = BuildEndOfStreamTag();
+
+    private readonly KinesisVideoStream _stream;
+    private readonly ContentView _view;
+    private readonly StreamUploaderContext _context;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly AsyncSignal _ackSignal = new();
+    private readonly DateTimeOffset _producerStart;
+    private CancellationTokenSource _wake = new();
+    private volatile bool _stopping;
+    private Task? _loop;
+    private long _oldestUnacknowledgedSendTicks = -1;
+
+    public StreamUploader(KinesisVideoStream stream, StreamUploaderContext context, ILogger logger)
+    {
+        _stream = stream;
+        _view = stream.View;
+        _context = context;
+        _logger = logger;
+        _producerStart = context.TimeProvider.GetUtcNow();
+    }
+
+    /// <summary>Sessions started so far (the first one and every reconnect or rotation).</summary>
+    public int Sessions { get; private set; }
+
+    /// <summary>Time to wait for a session's last acknowledgement when stopping.</summary>
+    public TimeSpan MaxSessionAge { get; init; } = DefaultMaxSessionAge;
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_lifetime.Token));
+
+    /// <summary>Sends what is buffered, ends the session, waits until every fragment is acknowledged (or <paramref name="cancellationToken"/>).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        Wake();
+        try
+        {
+            await _drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            if (_loop is not null)
+            {
+                await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _lifetime.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        try
+        {
+            await _stream.FirstFrameStored.WaitAsync(cancellationToken).ConfigureAwait(false);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                Exception? failure = null;
+                var progressed = false;
+                try
+                {
+                    var endpoint = await _context.ControlPlane.GetDataEndpointAsync(_stream.Name, DataEndpointApi.PutMedia, cancellationToken).ConfigureAwait(false);
+                    var outcome = await RunSessionAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                    progressed = outcome.Progressed;
+                    failure = outcome.Failure;
+                    if (outcome.Drained)
+                    {
+                        _drained.TrySetResult();
+                        return;
+                    }
+                }
+                catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failure = error;
+                }
+
+                if (failure is null)
+                {
+                    failures = 0; // a planned rotation: reconnect at once
+                    continue;
+                }
+
+                if (IsFatal(failure))
+                {
+                    Log.UploadGaveUp(_logger, _stream.Name, failure);
+                    _stream.OnError(new StreamErrorEventArgs(failure, isFatal: true, TimeSpan.Zero));
+                    _drained.TrySetException(failure);
+                    return;
+                }
+
+                failures = progressed ? 1 : failures + 1;
+                if (failure is KvsTransportException { Failure: KvsTransportFailure.ConnectionRefused or KvsTransportFailure.ConnectTimeout or KvsTransportFailure.NameResolution or KvsTransportFailure.Unreachable or KvsTransportFailure.Tls })
+                {
+                    _context.ControlPlane.Endpoints.Invalidate(_stream.Name, DataEndpointApi.PutMedia);
+                }
+
+                var delay = _context.Reconnect.GetDelay(failures);
+                Log.Reconnecting(_logger, _stream.Name, delay.TotalMilliseconds, failure.Message);
+                _stream.OnError(new StreamErrorEventArgs(failure, isFatal: false, delay));
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _context.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _drained.TrySetCanceled(cancellationToken);
+        }
+        catch (Exception error)
+        {
+            // Our bug, not the network's: report it rather than lose it in an unobserved task.
+            Log.UploadGaveUp(_logger, _stream.Name, error);
+            _stream.OnError(new StreamErrorEventArgs(error, isFatal: true, TimeSpan.Zero));
+            _drained.TrySetException(error);
+        }
+    }
+
+    /// <summary>A stream that does not exist or a request the service calls invalid will not get better by retrying.</summary>
+    private static bool IsFatal(Exception error) =>
+        error is KinesisVideoServiceException { ErrorType: "ResourceNotFoundException" or "InvalidArgumentException" or "ResourceInUseException" };
+
+    private async Task<SessionOutcome> RunSessionAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var credentials = await _context.Credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        var now = _context.ClockSkew.GetUtcNow();
+        var producerStart = _stream.Definition.Timecodes == FragmentTimecodes.Relative ? _producerStart : now;
+        var headers = PutMediaHeaders.Build(endpoint, _stream.Name, _stream.Definition.Timecodes, producerStart, _context.UserAgent, _context.Signer, credentials, now);
+
+        await using var exchange = await _context.Transport.StartAsync(endpoint, "POST", PutMediaHeaders.Path, headers, session.Token).ConfigureAwait(false);
+        var sessionId = _view.StartSession();
+        Sessions++;
+        Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, -1);
+        var reader = new SessionAckReader(this, sessionId);
+        var readTask = reader.RunAsync(exchange, session.Token);
+        var rotateAt = RotationTime(credentials, now);
+        Log.SessionStarted(_logger, _stream.Name, endpoint, sessionId);
+        try
+        {
+            var writeTask = WriteAsync(exchange, sessionId, rotateAt, session.Token);
+            var first = await Task.WhenAny(writeTask, readTask, WatchStalenessAsync(session.Token)).ConfigureAwait(false);
+            if (first != writeTask)
+            {
+                // The response ended or failed, or the connection went stale, while we were still sending.
+                await session.CancelAsync().ConfigureAwait(false);
+                await ((Task)writeTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await readTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                return new SessionOutcome(reader.Progressed, Drained: false, first.Exception?.GetBaseException() ?? reader.EndReason());
+            }
+
+            var ending = await writeTask.ConfigureAwait(false);
+            if (ending == WriteEnding.Stopped)
+            {
+                var drained = await WaitForLastAcknowledgementAsync(readTask, session.Token).ConfigureAwait(false);
+                return new SessionOutcome(reader.Progressed, drained, drained ? null : reader.EndReason());
+            }
+
+            // Rotation: the body is complete; let ACKs still in flight arrive briefly, then reconnect.
+            await Task.WhenAny(readTask, Task.Delay(TimeSpan.FromSeconds(2), _context.TimeProvider, session.Token)).ConfigureAwait(false);
+            return new SessionOutcome(reader.Progressed, Drained: false, Failure: null);
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+            await readTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _view.EndSession(sessionId);
+        }
+    }
+
+    private DateTimeOffset RotationTime(KvsCredentials credentials, DateTimeOffset now)
+    {
+        var rotateAt = now + MaxSessionAge;
+        if (credentials.Expiration is { } expiry && expiry - CredentialRotationMargin < rotateAt)
+        {
+            rotateAt = expiry - CredentialRotationMargin;
+        }
+
+        return rotateAt;
+    }
+
+    /// <summary>Writes stored bytes as they come; ends on stop (everything sent) or rotation.</summary>
+    private async Task<WriteEnding> WriteAsync(IDuplexHttpExchange exchange, int sessionId, DateTimeOffset rotateAt, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_view.TryRead(sessionId, MaxChunk, out var data))
+            {
+                try
+                {
+                    await exchange.WriteBodyAsync(data, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _view.AdvanceSent(sessionId, 0); // nothing confirmed: the next session resends it
+                    throw;
+                }
+
+                _view.AdvanceSent(sessionId, data.Length);
+                Interlocked.CompareExchange(ref _oldestUnacknowledgedSendTicks, _context.TimeProvider.GetTimestamp(), -1);
+                continue;
+            }
+
+            if (_stopping)
+            {
+                await EndBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
+                return WriteEnding.Stopped;
+            }
+
+            if (_context.ClockSkew.GetUtcNow() >= rotateAt && !_view.NeedsFragmentStart)
+            {
+                Log.Rotating(_logger, _stream.Name);
+                await EndBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
+                return WriteEnding.Rotated;
+            }
+
+            var wake = _wake;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wake.Token);
+            linked.CancelAfter(TimeSpan.FromSeconds(1)); // re-check rotation and stop regularly
+            try
+            {
+                await _view.WaitForDataAsync(sessionId, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // woken up by stop, or the periodic re-check
+            }
+        }
+    }
+
+    /// <summary>§3.5: a session ends with the end-of-stream tag, then the zero-length chunk.</summary>
+    private static async Task EndBodyAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
+    {
+        await exchange.WriteBodyAsync(EndOfStreamTag, cancellationToken).ConfigureAwait(false);
+        await exchange.CompleteBodyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>After the last bytes of a stop: until the view holds nothing unacknowledged, or the response ends.</summary>
+    private async Task<bool> WaitForLastAcknowledgementAsync(Task readTask, CancellationToken cancellationToken)
+    {
+        while (!IsDrained())
+        {
+            if (readTask.IsCompleted)
+            {
+                return IsDrained();
+            }
+
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            linked.CancelAfter(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                await _ackSignal.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsDrained() => _view.FrameCount == 0;
+
+    /// <summary>Fails when data sent has had no acknowledgement for ConnectionStaleAfter (kvs-protocol.md §3.6).</summary>
+    private async Task WatchStalenessAsync(CancellationToken cancellationToken)
+    {
+        var staleAfter = _stream.Definition.ConnectionStaleAfter;
+        if (staleAfter <= TimeSpan.Zero)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(staleAfter.TotalMilliseconds / 4, 50, 1000));
+        while (true)
+        {
+            await Task.Delay(period, _context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            var since = Interlocked.Read(ref _oldestUnacknowledgedSendTicks);
+            if (since >= 0 && _context.TimeProvider.GetElapsedTime(since) > staleAfter)
+            {
+                throw new KvsProducerException(
+                    $"Stream '{_stream.Name}': no acknowledgement for data sent {staleAfter.TotalSeconds:0.#} s ago (ConnectionStaleAfter): the connection is stale; reconnecting.");
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        var previous = Interlocked.Exchange(ref _wake, new CancellationTokenSource());
+        previous.Cancel();
+        previous.Dispose();
+    }
+
+    private void OnAck(FragmentAck ack, int sessionId)
+    {
+        var timecode = (long)ack.FragmentTimecode;
+        var outcome = ack.EventType switch
+        {
+            FragmentAckEventType.Buffering => _view.OnBuffering(sessionId, timecode),
+            FragmentAckEventType.Received => _view.OnReceived(sessionId, timecode),
+            FragmentAckEventType.Persisted => _view.OnPersisted(sessionId, timecode),
+            FragmentAckEventType.Error => _view.OnError(sessionId, ack.HasFragmentTimecode ? timecode : null, ack.ErrorId ?? 0),
+            _ => _view.OnIdle(sessionId),
+        };
+        if (ack.EventType != FragmentAckEventType.Idle)
+        {
+            Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, -1);
+        }
+
+        if (ack.EventType == FragmentAckEventType.Error)
+        {
+            Log.ErrorAck(_logger, _stream.Name, ack.ErrorId ?? 0, ack.ErrorCode ?? "", ack.FragmentTimecode);
+        }
+
+        if (outcome != AckOutcome.StaleSession)
+        {
+            _stream.OnAcknowledged(ack);
+        }
+
+        _ackSignal.Set();
+    }
+
+    private static byte[] BuildEndOfStreamTag()
+    {
+        var writer = new ArrayBufferWriter<byte>(64);
+        MkvTagsWriter.WriteEndOfFragment(writer);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private enum WriteEnding
+    {
+        Stopped,
+        Rotated,
+    }
+
+    private readonly record struct SessionOutcome(bool Progressed, bool Drained, Exception? Failure);
+}

@@ -1,0 +1,65 @@
+namespace KvsProducer;
+
+/// <summary>
+/// A snapshot of one stream's buffer. Property names are the official SDKs' stream metric names
+/// (parity.md §4, <c>StreamMetrics</c>) so dashboards and comparisons line up one to one.
+/// </summary>
+public sealed record StreamBufferMetrics
+{
+    /// <summary>Duration of the frames not yet sent (current → head).</summary>
+    public TimeSpan CurrentViewDuration { get; init; }
+
+    /// <summary>Duration of all buffered frames (tail → head).</summary>
+    public TimeSpan OverallViewDuration { get; init; }
+
+    /// <summary>Bytes not yet sent (current → head).</summary>
+    public long CurrentViewSize { get; init; }
+
+    /// <summary>Bytes buffered (tail → head).</summary>
+    public long OverallViewSize { get; init; }
+
+    /// <summary>Frames put per second (recent average).</summary>
+    public double CurrentFrameRate { get; init; }
+
+    /// <summary>Bytes sent per second (recent average).</summary>
+    public double CurrentTransferRate { get; init; }
+
+    /// <summary>Bytes handed to the network, headers and resends included.</summary>
+    public long TransferredBytes { get; init; }
+
+    /// <summary>Sessions (connections) started.</summary>
+    public long TotalSessions { get; init; }
+
+    /// <summary>BUFFERING acknowledgements applied.</summary>
+    public long BufferedAcks { get; init; }
+
+    /// <summary>RECEIVED acknowledgements applied.</summary>
+    public long ReceivedAcks { get; init; }
+
+    /// <summary>PERSISTED acknowledgements applied.</summary>
+    public long PersistedAcks { get; init; }
+
+    /// <summary>ERROR acknowledgements applied.</summary>
+    public long ErrorAcks { get; init; }
+
+    /// <summary>Frames dropped, for any <see cref="FrameDropReason"/> except <see cref="FrameDropReason.ErrorAcknowledgement"/>.</summary>
+    public long DroppedFrames { get; init; }
+
+    /// <summary>Fragments dropped whole, for any reason except an ERROR acknowledgement.</summary>
+    public long DroppedFragments { get; init; }
+
+    /// <summary>Frames skipped because the service refused their fragment with a non-retriable ERROR acknowledgement.</summary>
+    public long SkippedFrames { get; init; }
+
+    /// <summary>Times the buffer-duration pressure began.</summary>
+    public long BufferPressures { get; init; }
+
+    /// <summary>Times the latency pressure began.</summary>
+    public long LatencyPressures { get; init; }
+
+    /// <summary>Frames accepted into the buffer.</summary>
+    public long PutFrames { get; init; }
+
+    /// <summary>Frames acknowledged PERSISTED (or RECEIVED for a stream that keeps no data).</summary>
+    public long PersistedFrames { get; init; }
+}

@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+
+namespace KvsProducer;
+
+/// <summary>
+/// One Kinesis Video stream as the producer sends to it: the options of the official SDKs' StreamInfo
+/// that apply (parity.md §1a), with their defaults. Validated when the stream is started.
+/// </summary>
+public sealed partial record StreamDefinition
+{
+    /// <summary>Creates the definition for stream <paramref name="name"/>.</summary>
+    public StreamDefinition(string name) => Name = name;
+
+    /// <summary>The stream name: 1–256 characters of letters, digits, '_', '.', '-'.</summary>
+    public string Name { get; init; }
+
+    /// <summary>Realtime (drop oldest when full), NearRealtime, or Offline (wait for space; keeps every frame).</summary>
+    public StreamingMode Mode { get; init; } = StreamingMode.Realtime;
+
+    /// <summary>The tracks; one video track (H.264 or H.265) in this version.</summary>
+    public IReadOnlyList<TrackDefinition> Tracks { get; init; } = [TrackDefinition.H264Video()];
+
+    /// <summary>Target fragment duration (1–30 s); see <see cref="KeyFrameFragmentation"/>.</summary>
+    public TimeSpan FragmentDuration { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Start a fragment at every key frame (default), else at the first key frame after <see cref="FragmentDuration"/>.</summary>
+    public bool KeyFrameFragmentation { get; init; } = true;
+
+    /// <summary>MKV TimecodeScale (default 1 ms).</summary>
+    public TimeSpan TimecodeScale { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Absolute frame timestamps (wall clock, the default) or relative to the stream start.</summary>
+    public FragmentTimecodes Timecodes { get; init; } = FragmentTimecodes.Absolute;
+
+    /// <summary>How much media the buffer holds at most (default 120 s, as the C++ SDK).</summary>
+    public TimeSpan BufferDuration { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How far back a reconnect may resend unacknowledged fragments (default 40 s, at most <see cref="BufferDuration"/>).</summary>
+    public TimeSpan ReplayDuration { get; init; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>Reconnect when data older than this has no BUFFERING acknowledgement (default 20 s; zero turns it off).</summary>
+    public TimeSpan ConnectionStaleAfter { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Raise latency pressure when the unsent backlog is older than this (zero, the default, turns it off).</summary>
+    public TimeSpan MaxLatency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Offline mode: how long <c>PutFrameAsync</c> waits for space before failing (default 15 s, as the PIC).</summary>
+    public TimeSpan OfflineWaitTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Create the stream when DescribeStream says it does not exist.</summary>
+    public bool CreateIfMissing { get; init; }
+
+    /// <summary>Data retention when the stream is created (0 = keep nothing; else at least 1 hour). Default 2 hours.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>KMS key for a created stream; null = the service's default key.</summary>
+    public string? KmsKeyId { get; init; }
+
+    /// <summary>Stream tags applied with TagStream when the stream starts (at most 50; keys 1–128, values 0–256 characters).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The 16-byte MKV SegmentUID shared by every session of this stream; empty = random.</summary>
+    public ReadOnlyMemory<byte> SegmentUid { get; init; }
+
+    /// <summary>The PutMedia content type: the tracks' (e.g. <c>video/h264</c>).</summary>
+    public string ContentType => string.Join(',', Tracks.Select(t => t.ContentType));
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option, its value and what to use.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(Name) || Name.Length > 256 || !StreamNamePattern().IsMatch(Name))
+        {
+            var bad = Name?.FirstOrDefault(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-'));
+            throw new ArgumentException(
+                $"Stream name '{Name}' is invalid{(bad is null or '\0' ? string.Empty : $": it contains '{bad}'")}: use letters, digits, '_', '.', '-' (1–256 characters).",
+                nameof(Name));
+        }
+
+        FragmenterOptions(ReadOnlyMemory<byte>.Empty).Validate();
+
+        if (BufferDuration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"BufferDuration {BufferDuration} must be positive: use e.g. 120 s.", nameof(BufferDuration));
+        }
+
+        if (ReplayDuration < TimeSpan.Zero || ReplayDuration > BufferDuration)
+        {
+            throw new ArgumentException($"ReplayDuration {ReplayDuration} must be between 0 and BufferDuration ({BufferDuration}).", nameof(ReplayDuration));
+        }
+
+        if (ConnectionStaleAfter < TimeSpan.Zero || MaxLatency < TimeSpan.Zero)
+        {
+            throw new ArgumentException("ConnectionStaleAfter and MaxLatency must not be negative: use zero to turn them off.", nameof(ConnectionStaleAfter));
+        }
+
+        if (Retention != TimeSpan.Zero && (Retention < TimeSpan.FromHours(1) || Retention > TimeSpan.FromDays(3650)))
+        {
+            throw new ArgumentException($"Retention {Retention} is out of range: use 0 (keep nothing) or 1 hour to 10 years.", nameof(Retention));
+        }
+
+        if (Mode == StreamingMode.Offline && Retention == TimeSpan.Zero && CreateIfMissing)
+        {
+            throw new ArgumentException("Offline mode needs a stream that keeps data (PERSISTED acknowledgements free the buffer): set Retention to at least 1 hour.", nameof(Retention));
+        }
+
+        if (Tags.Count > 50 || Tags.Any(t => t.Key.Length is 0 or > 128 || t.Value.Length > 256))
+        {
+            throw new ArgumentException($"Tags: at most 50, keys of 1–128 characters and values of at most 256 ({Tags.Count} given).", nameof(Tags));
+        }
+    }
+
+    /// <summary>The packaging options this definition implies.</summary>
+    internal MkvFragmenterOptions FragmenterOptions(ReadOnlyMemory<byte> segmentUid) => new()
+    {
+        Tracks = Tracks,
+        FragmentDuration = FragmentDuration,
+        KeyFrameFragmentation = KeyFrameFragmentation,
+        TimecodeScale = TimecodeScale,
+        Timecodes = Timecodes,
+        SegmentUid = segmentUid,
+        WriteHeader = false,
+    };
+
+    [GeneratedRegex("^[a-zA-Z0-9_.-]+$")]
+    private static partial Regex StreamNamePattern();
+}

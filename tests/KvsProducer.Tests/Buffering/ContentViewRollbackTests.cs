@@ -1,0 +1,92 @@
+using KvsProducer.Buffering;
+
+namespace KvsProducer.Tests.Buffering;
+
+public class ContentViewRollbackTests
+{
+    [Test]
+    public void Rollback_starts_at_the_oldest_fragment_without_a_persisted_ack()
+    {
+        using var fixture = new ViewFixture();
+        long first = fixture.PutFragment(frames: 2);
+        fixture.PutFragment(frames: 2);
+        fixture.PutFragment(frames: 2);
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session);
+        fixture.View.OnPersisted(session, first);
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)), Is.EqualTo(new long[] { 2, 3, 4, 5 }));
+    }
+
+    [Test]
+    public void Rollback_goes_no_further_back_than_the_replay_duration_and_reports_what_it_leaves()
+    {
+        // Fragments of 1 s at 1000, 1001, 1002, 1003 s; all sent, none acknowledged; replay 1.5 s before 1004 s.
+        using var fixture = new ViewFixture(new ContentViewOptions { ReplayDuration = TimeSpan.FromSeconds(1.5) });
+        for (int i = 0; i < 4; i++)
+        {
+            fixture.PutFragment(frames: 10);
+        }
+
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session);
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)).First(), Is.EqualTo(30), "the fragment at 1003 s is the first within 1.5 s");
+        Assert.That(fixture.Drops.Select(d => d.Reason), Is.All.EqualTo(FrameDropReason.ReplayWindowExceeded));
+        Assert.That(fixture.DroppedFrameIds, Is.EqualTo(Enumerable.Range(0, 30).Select(i => (long)i)));
+        Assert.That(fixture.Drops.All(d => d.WasSent), Is.True);
+    }
+
+    [Test]
+    public void Rollback_never_goes_past_the_first_unsent_frame()
+    {
+        using var fixture = new ViewFixture(new ContentViewOptions { ReplayDuration = TimeSpan.Zero });
+        fixture.PutFragment(frames: 3);
+        int session = fixture.View.StartSession();
+        fixture.View.TryRead(session, int.MaxValue, out var header);
+        fixture.View.AdvanceSent(session, header.Length);
+        fixture.View.TryRead(session, 40, out _);
+        fixture.View.AdvanceSent(session, 40);
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)), Is.EqualTo(new long[] { 0, 1, 2 }));
+        Assert.That(fixture.Drops, Is.Empty);
+    }
+
+    [Test]
+    public void Offline_rollback_starts_from_the_tail_whatever_the_replay_duration()
+    {
+        using var fixture = new ViewFixture(new ContentViewOptions { Mode = StreamingMode.Offline, ReplayDuration = TimeSpan.Zero });
+        for (int i = 0; i < 3; i++)
+        {
+            fixture.PutFragment(frames: 10);
+        }
+
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session);
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)), Has.Count.EqualTo(30));
+        Assert.That(fixture.Drops, Is.Empty);
+    }
+
+    [Test]
+    public void A_resent_session_begins_with_a_fresh_header_and_a_cluster()
+    {
+        using var fixture = new ViewFixture();
+        fixture.PutFragment(frames: 2);
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session, maxBytes: 7);
+
+        int next = fixture.View.StartSession();
+        var clusters = EbmlWalker.WalkSession(fixture.SendAll(next, maxBytes: 13));
+
+        Assert.That(clusters[0].FrameIds[0], Is.EqualTo(0));
+    }
+}
