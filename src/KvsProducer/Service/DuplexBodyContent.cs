@@ -27,7 +27,15 @@ internal sealed class DuplexBodyContent : HttpContent
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         _stream.TrySetResult(stream);
-        await _completed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _completed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The handler cancels the body when the request fails; returning lets it report the real cause
+            // (a cancellation here would surface instead of, e.g., the server's HTTP_1_1_REQUIRED).
+        }
     }
 
     protected override bool TryComputeLength(out long length)

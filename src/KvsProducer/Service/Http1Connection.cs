@@ -46,7 +46,6 @@ internal sealed class Http1Connection : IDuplexHttpExchange
     private bool _haveBuffer;
     private bool _bufferCompleted;
     private bool _bodyDone;
-    private long _responseBytes;
     private long _readSince;
 
     private volatile string? _stalled;
@@ -62,7 +61,18 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         if (options.StallTimeout is { } stall)
         {
             var period = TimeSpan.FromTicks(Math.Max(stall.Ticks / 4, TimeSpan.FromMilliseconds(5).Ticks));
-            _watchdog = options.TimeProvider.CreateTimer(static state => ((Http1Connection)state!).CheckStall(), this, period, period);
+            // A weak reference: the timer must not keep a connection nobody disposed alive forever.
+            _watchdog = options.TimeProvider.CreateTimer(
+                static state =>
+                {
+                    if (((WeakReference<Http1Connection>)state!).TryGetTarget(out var connection))
+                    {
+                        connection.CheckStall();
+                    }
+                },
+                new WeakReference<Http1Connection>(this),
+                period,
+                period);
         }
     }
 
@@ -96,6 +106,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         var token = linked.Token;
         Socket? socket = null;
         var step = "resolving the host name";
+        var started = options.TimeProvider.GetTimestamp();
         try
         {
             var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
@@ -108,15 +119,24 @@ internal sealed class Http1Connection : IDuplexHttpExchange
                 stream = await AuthenticateAsync(stream, host, authority, options, token).ConfigureAwait(false);
             }
 
+            HttpTransportLog.Connected(options.Logger, authority, socket.RemoteEndPoint, stream is SslStream ssl ? ssl.SslProtocol.ToString() : "plain", options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
             return new Http1Connection(socket, stream, authority, options);
+        }
+        catch (KvsTransportException e)
+        {
+            socket?.Dispose();
+            HttpTransportLog.ConnectFailed(options.Logger, authority, e.Failure, e);
+            throw;
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             socket?.Dispose();
+            HttpTransportLog.ConnectFailed(options.Logger, authority, KvsTransportFailure.ConnectTimeout, e);
             throw new KvsTransportException(KvsTransportFailure.ConnectTimeout, $"Connecting to {authority} timed out after {options.ConnectTimeout.TotalSeconds:0.###} s {step}: check the network, the endpoint and any firewall.", e);
         }
         catch (SocketException e) when (step == "resolving the host name")
         {
+            HttpTransportLog.ConnectFailed(options.Logger, authority, KvsTransportFailure.NameResolution, e);
             throw new KvsTransportException(KvsTransportFailure.NameResolution, $"The host name '{host}' did not resolve ({e.SocketErrorCode}: {e.Message}): check the endpoint URL and the device's DNS settings.", e);
         }
         catch
@@ -307,6 +327,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteRawAsync(ReadOnlyMemory<byte> data, string doing, CancellationToken cancellationToken)
     {
         try
@@ -360,7 +381,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
             catch (KvsTransportException e)
             {
                 _reader.AdvanceTo(buffer.Start, buffer.End);
-                throw new KvsTransportException(e.Failure, $"{e.Message} (from {_authority}, {_responseBytes} bytes into the response)", e);
+                throw HttpWireText.From(e, _authority);
             }
 
             if (!parsed)
@@ -374,7 +395,6 @@ internal sealed class Http1Connection : IDuplexHttpExchange
                 continue;
             }
 
-            _responseBytes += buffer.Slice(0, end).Length;
             _reader.AdvanceTo(end);
             if (head!.IsInformational && !returnInformational)
             {
@@ -426,7 +446,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
                     }
                     catch (KvsTransportException e)
                     {
-                        throw new KvsTransportException(e.Failure, $"{e.Message} (from {_authority}, response {_head})", e);
+                        throw HttpWireText.From(e, _authority);
                     }
 
                     _buffer = _buffer.Slice(reader.Position);
@@ -510,6 +530,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         _haveBuffer = false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadAsync(string doing, CancellationToken cancellationToken)
     {
         try
@@ -552,6 +573,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         if (what is not null)
         {
             _stalled = what;
+            HttpTransportLog.Stalled(_options.Logger, _authority, what, stall);
             // Closing the socket fails the pending operation; Translate turns that into Stalled.
             _socket.Dispose();
         }

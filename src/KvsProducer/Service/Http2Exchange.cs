@@ -168,7 +168,10 @@ internal sealed class Http2Exchange : IDuplexHttpExchange
         var authority = _endpoint.Authority;
         if (e is OperationCanceledException)
         {
-            return new KvsTransportException(KvsTransportFailure.ConnectTimeout, $"HTTP/2 request to {authority} timed out (connect timeout {_options.ConnectTimeout.TotalSeconds:0.###} s).", e);
+            return e.InnerException is TimeoutException
+                ? new KvsTransportException(KvsTransportFailure.ConnectTimeout, $"HTTP/2 request to {authority} timed out (connect timeout {_options.ConnectTimeout.TotalSeconds:0.###} s).", e)
+                : e.InnerException is { } inner ? Translate(inner)
+                : new KvsTransportException(KvsTransportFailure.Network, $"HTTP/2 request to {authority} was cancelled by the HTTP handler ({e.Message}).", e);
         }
 
         var socketError = FindSocketError(e);
@@ -194,7 +197,9 @@ internal sealed class Http2Exchange : IDuplexHttpExchange
             HttpRequestError.HttpProtocolError or HttpRequestError.InvalidResponse or HttpRequestError.VersionNegotiationError => KvsTransportFailure.MalformedHttp,
             _ => KvsTransportFailure.Network,
         } : KvsTransportFailure.Network;
-        var advice = e is HttpRequestException { HttpRequestError: HttpRequestError.VersionNegotiationError } ? " The endpoint does not offer HTTP/2: use the HTTP/1.1 transport." : string.Empty;
+        var advice = e is HttpRequestException { HttpRequestError: HttpRequestError.VersionNegotiationError } || e.Message.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal)
+            ? " The endpoint does not offer HTTP/2: use the HTTP/1.1 transport."
+            : string.Empty;
         return new KvsTransportException(failure, $"HTTP/2 request to {authority} failed: {e.Message}{advice}", e);
     }
 

@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KvsProducer.Service;
 
@@ -24,6 +26,9 @@ internal sealed record HttpTransportOptions
 
     /// <summary>A client certificate with its private key, for mutual TLS (the IoT credentials endpoint).</summary>
     public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>Where connects, connect failures and stalls are logged.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>The clock for connect timeouts and stall detection.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -35,6 +35,14 @@ internal static class HttpWireText
     public static string Excerpt(ReadOnlySpan<byte> bytes, int maxChars = 80) =>
         Excerpt(new ReadOnlySequence<byte>(bytes.ToArray()), maxChars);
 
+    private const string Prefix = "Malformed HTTP response: ";
+
     public static KvsTransportException Malformed(string what, long offset, ReadOnlySequence<byte> near) =>
-        new(KvsTransportFailure.MalformedHttp, $"Malformed HTTP response: {what} at byte {offset} (near '{Excerpt(near)}'). The endpoint is not speaking HTTP/1.1 as expected: check the endpoint URL and any proxy in between.");
+        new(KvsTransportFailure.MalformedHttp, $"{Prefix}{what} at byte {offset} (near '{Excerpt(near)}'). The endpoint is not speaking HTTP/1.1 as expected: check the endpoint URL and any proxy in between.");
+
+    /// <summary>The same error with the peer named, for the connection that met it.</summary>
+    public static KvsTransportException From(KvsTransportException error, string authority) =>
+        new(error.Failure, error.Message.StartsWith(Prefix, StringComparison.Ordinal)
+            ? $"Malformed HTTP response from {authority}: {error.Message[Prefix.Length..]}"
+            : $"{error.Message} (from {authority})", error);
 }
