@@ -30,6 +30,7 @@ internal static class Program
             PackageCommand.Create(),
             StreamCommand.Create(upload: false),
             StreamCommand.Create(upload: true),
+            DemoCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KvsProducer.Auth;
+using KvsProducer.LocalEndpoint;
+using KvsProducer.Media;
+
+namespace KvsProducer.Cli.Commands;
+
+/// <summary>
+/// <c>kvs demo</c>: the whole pipeline with nothing to set up — a local endpoint in process, a
+/// camera-like source (FFmpeg test pattern encoded to H.264 in real time), MKV packaging, the
+/// retrying buffer, PutMedia with ACKs, one injected connection drop to show recovery, a summary,
+/// and the stream read back through GetMedia into a playable file.
+/// </summary>
+internal static class DemoCommand
+{
+    private const string StreamName = "kvs-demo";
+
+    public static Command Create()
+    {
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the endpoint's data and the file read back.", DefaultValueFactory = _ => new DirectoryInfo("artifacts/demo") };
+        var duration = new Option<string>("--duration") { Description = "How much video to stream.", DefaultValueFactory = _ => "20s" };
+        var command = new Command("demo", "Stream a camera-like source to a local Kinesis Video Streams endpoint, with one connection drop, and read it back.") { output, duration };
+        command.SetAction((result, cancellationToken) => CliErrors.RunAsync("demo", async () =>
+        {
+            var summary = await RunAsync(result.GetValue(output)!, OptionParsers.ParseDuration(result.GetValue(duration)!), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(summary);
+        }));
+        return command;
+    }
+
+    public static async Task<string> RunAsync(DirectoryInfo output, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Path.Combine(output.FullName, "kvs-data");
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+
+        await using var kvs = await LocalKvs.StartAsync(new LocalKvsOptions { DataDirectory = dataDirectory }, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"Local Kinesis Video Streams endpoint: {kvs.Url} (data in {dataDirectory})");
+
+        await using var producer = new KinesisVideoProducer(new ProducerOptions
+        {
+            Region = "us-west-2",
+            ServiceUrl = kvs.Url,
+            Credentials = new StaticCredentialsProvider("AKIDLOCALDEMO", "local-demo-secret"),
+        });
+        var start = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await using var camera = new OpenedSource(
+            MediaSource.Open("testsrc:?size=1280x720&rate=25", new MediaSourceOptions { KeyFrameInterval = TimeSpan.FromSeconds(2), PaceToRealTime = true }),
+            start,
+            duration);
+        await using var stream = await producer.StartStreamAsync(new StreamDefinition(StreamName)
+        {
+            CreateIfMissing = true,
+            Tracks = [camera.Track],
+            ConnectionStaleAfter = TimeSpan.FromSeconds(5),
+        }, cancellationToken).ConfigureAwait(false);
+
+        var latency = new AckLatency(stream);
+        var reconnects = 0;
+        stream.ErrorOccurred += (_, e) =>
+        {
+            Interlocked.Increment(ref reconnects);
+            Console.WriteLine($"  ! {e.Error.Message} — reconnecting in {e.RetryIn.TotalMilliseconds:0} ms");
+        };
+        long dropped = 0;
+        stream.FramesDropped += (_, e) => Interlocked.Add(ref dropped, e.FrameCount);
+
+        Console.WriteLine($"Streaming {duration.TotalSeconds:0} s of a 1280x720 test pattern (H.264, {camera.Track.Codec}) to stream '{StreamName}'...");
+        var clock = Stopwatch.StartNew();
+        long framesPut = 0;
+        var dropInjected = false;
+        await foreach (var frame in camera.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            latency.OnFramePut(frame);
+            if (stream.PutFrame(frame))
+            {
+                framesPut++;
+            }
+
+            if (!dropInjected && clock.Elapsed > duration / 2)
+            {
+                // One dropped connection mid-stream: the endpoint resets the PutMedia connection at its next bytes.
+                dropInjected = true;
+                Console.WriteLine($"  Injecting a connection drop at {clock.Elapsed.TotalSeconds:0.0} s (the endpoint resets PutMedia)...");
+                kvs.Faults = new LocalKvsFaults { DropPutMediaAfterBytes = 1, DropMode = FaultDropMode.Reset };
+                _ = Task.Run(async () =>
+                {
+                    while (Volatile.Read(ref reconnects) == 0 && !cancellationToken.IsCancellationRequested)
+                    {
+                        await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    kvs.Faults = LocalKvsFaults.None;
+                }, cancellationToken);
+            }
+        }
+
+        await stream.StopAsync(cancellationToken).ConfigureAwait(false);
+        var metrics = stream.GetMetrics();
+
+        using var http = new HttpClient { BaseAddress = kvs.Url };
+        var fragments = await ListFragmentsAsync(http, cancellationToken).ConfigureAwait(false);
+        var playable = Path.Combine(output.FullName, StreamName + ".mkv");
+        var bytes = await GetMediaAsync(http, playable, cancellationToken).ConfigureAwait(false);
+
+        var lost = framesPut - metrics.PersistedFrames - Interlocked.Read(ref dropped);
+        return string.Create(CultureInfo.InvariantCulture, $"""
+
+            Summary
+              frames put:            {framesPut} ({stream.FramesSkipped} skipped before the first key frame)
+              frames persisted:      {metrics.PersistedFrames}
+              frames lost:           {lost} (dropped and reported: {Interlocked.Read(ref dropped)})
+              fragments persisted:   {fragments} (stored by the endpoint)
+              ACK latency (key frame put → PERSISTED): p50 {latency.Percentile(0.5):0} ms, p99 {latency.Percentile(0.99):0} ms
+              reconnects:            {reconnects}
+              read back (GetMedia):  {playable} ({bytes} bytes; play it with ffplay or VLC)
+            """);
+    }
+
+    private static async Task<int> ListFragmentsAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/listFragments", new Dictionary<string, object> { ["StreamName"] = StreamName, ["MaxResults"] = 1000 }, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return document.RootElement.GetProperty("Fragments").GetArrayLength();
+    }
+
+    /// <summary>GetMedia from the earliest fragment; the response stays open for live data, so stop once it goes quiet.</summary>
+    private static async Task<long> GetMediaAsync(HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/getMedia")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object> { ["StreamName"] = StreamName, ["StartSelector"] = new Dictionary<string, string> { ["StartSelectorType"] = "EARLIEST" } }),
+        };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var file = File.Create(path);
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            quiet.CancelAfter(TimeSpan.FromSeconds(1));
+            int read;
+            try
+            {
+                read = await body.ReadAsync(buffer, quiet.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (read == 0)
+            {
+                break;
+            }
+
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+
+        return file.Length;
+    }
+
+    /// <summary>Time from putting a key frame to the PERSISTED acknowledgement of the fragment it starts.</summary>
+    private sealed class AckLatency
+    {
+        private readonly ConcurrentDictionary<ulong, long> _putAt = new();
+        private readonly ConcurrentBag<double> _milliseconds = [];
+
+        public AckLatency(KinesisVideoStream stream)
+        {
+            stream.FragmentAcknowledged += (_, ack) =>
+            {
+                if (ack.EventType == FragmentAckEventType.Persisted && _putAt.TryRemove(ack.FragmentTimecode, out var putAt))
+                {
+                    _milliseconds.Add(Stopwatch.GetElapsedTime(putAt).TotalMilliseconds);
+                }
+            };
+        }
+
+        public void OnFramePut(in Frame frame)
+        {
+            if (frame.IsKeyFrame)
+            {
+                _putAt[(ulong)(frame.PresentationTime.Ticks / TimeSpan.TicksPerMillisecond)] = Stopwatch.GetTimestamp();
+            }
+        }
+
+        public double Percentile(double quantile)
+        {
+            var sorted = _milliseconds.Order().ToArray();
+            return sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(quantile * sorted.Length) - 1)];
+        }
+    }
+}
