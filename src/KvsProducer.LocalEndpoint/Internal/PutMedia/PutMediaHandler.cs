@@ -92,7 +92,7 @@ internal sealed class PutMediaHandler
         // pushes back on the client only when the disk falls behind.
         var persistQueue = Channel.CreateBounded<PersistJob>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         Task persister = PersistAsync(persistQueue.Reader, stream, acks.Writer, stop.Token);
-        var monitor = new SessionMonitor(_options, faults, body, stream);
+        var monitor = new SessionMonitor(_options, faults, body, stream, _faults, sessionId);
         Task monitorTask = monitor.RunAsync(acks.Writer, stop.Token);
 
         EndReason reason;
@@ -371,10 +371,14 @@ internal sealed class PutMediaHandler
         private readonly StoredStream _stream;
         private readonly DateTimeOffset _started;
         private readonly CancellationTokenSource _stopped = new();
+        private readonly FaultInjector _injector;
+        private readonly string _sessionId;
         private long _lastDataTicks;
 
-        public SessionMonitor(LocalKvsOptions options, LocalKvsFaults faults, PipeReader body, StoredStream stream)
+        public SessionMonitor(LocalKvsOptions options, LocalKvsFaults faults, PipeReader body, StoredStream stream, FaultInjector injector, string sessionId)
         {
+            _injector = injector;
+            _sessionId = sessionId;
             _options = options;
             _faults = faults;
             _body = body;
@@ -421,6 +425,7 @@ internal sealed class PutMediaHandler
 
                     if (_faults.DropPutMediaAfter is { } dropAfter && now - _started >= dropAfter)
                     {
+                        _injector.Report($"PutMedia {_sessionId} dropped ({_faults.DropMode}) after {dropAfter}");
                         End(EndReason.Dropped, 0, null);
                         return;
                     }
