@@ -31,6 +31,9 @@ internal static class Program
             StreamCommand.Create(upload: false),
             StreamCommand.Create(upload: true),
             DemoCommand.Create(),
+            LocalCommand.Create(),
+            FragmentsCommand.Create(),
+            GetMediaCommand.Create(),
         };
         return root;
     }

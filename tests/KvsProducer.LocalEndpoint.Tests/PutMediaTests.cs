@@ -132,6 +132,28 @@ public sealed class PutMediaTests
     }
 
     [Test]
+    public async Task A_client_trickling_single_bytes_is_served_to_the_end()
+    {
+        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { IdleAckInterval = TimeSpan.FromMilliseconds(100), IdleTimeout = TimeSpan.FromSeconds(1) });
+        using var api = new KvsApi(kvs.Url);
+        await api.CreateStreamAsync("slow");
+        await using PutMediaUpload upload = await PutMediaUpload.StartAsync(kvs.Url, "slow");
+        byte[] body = MkvSample.Concat(MkvSample.Header(), MkvSample.Cluster(T0));
+
+        await upload.SendAsync(body[..^40]);
+        foreach (byte b in body[^40..])
+        {
+            await upload.SendAsync([b]);
+            await Task.Delay(40); // 25 B/s, with IDLE ACKs flowing in between
+        }
+
+        await upload.EndAsync();
+        List<Ack> acks = await upload.AcksUntilEndAsync();
+
+        Assert.That(acks.Where(a => a.EventType != "IDLE").Select(a => a.EventType), Is.EqualTo(new[] { "BUFFERING", "RECEIVED", "PERSISTED" }));
+    }
+
+    [Test]
     public async Task Unknown_stream_is_404_before_any_200()
     {
         await using PutMediaUpload upload = await PutMediaUpload.StartAsync(_kvs.Url, "missing");

@@ -81,7 +81,7 @@ internal sealed class ControlPlaneApi
 
     public StreamInfo Info(StoredStream stream)
     {
-        StreamInfo info = stream.ToStreamInfo();
+        StreamInfo info = _registry.Read(stream.ToStreamInfo);
         if (info.Status == "ACTIVE" && _options.StreamCreationDelay > TimeSpan.Zero)
         {
             double now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
@@ -294,11 +294,7 @@ internal sealed class ControlPlaneApi
     {
         RequestValidation.NextToken(request.NextToken, 512);
         StoredStream stream = Resolve(request.StreamName, request.StreamARN);
-        Dictionary<string, string> tags;
-        lock (stream.State)
-        {
-            tags = new(stream.State.Tags, StringComparer.Ordinal);
-        }
+        Dictionary<string, string> tags = _registry.Read(() => new Dictionary<string, string>(stream.State.Tags, StringComparer.Ordinal));
 
         // At most 50 tags: they always fit one page, so no NextToken is ever returned.
         return new ListTagsForStreamResponse { Tags = tags };

@@ -88,7 +88,11 @@ internal sealed class PutMediaHandler
         var acks = Channel.CreateBounded<FragmentAck>(new BoundedChannelOptions(256) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _shutdown);
         Task writer = WriteAcksAsync(context.Response.Body, acks.Reader, faults, stop.Token);
-        var monitor = new SessionMonitor(_options, faults, body, stream);
+        // Durability runs beside the read loop: fsync never stalls ingestion; a bounded queue
+        // pushes back on the client only when the disk falls behind.
+        var persistQueue = Channel.CreateBounded<PersistJob>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        Task persister = PersistAsync(persistQueue.Reader, stream, acks.Writer, stop.Token);
+        var monitor = new SessionMonitor(_options, faults, body, stream, _faults, sessionId);
         Task monitorTask = monitor.RunAsync(acks.Writer, stop.Token);
 
         EndReason reason;
@@ -131,7 +135,7 @@ internal sealed class PutMediaHandler
                         body.AdvanceTo(buffer.End);
                     }
 
-                    await DeliverAsync(session, stream, acks.Writer, stop.Token).ConfigureAwait(false);
+                    await DeliverAsync(session, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
                     if (drop)
                     {
                         _faults.Report($"PutMedia {sessionId} dropped ({faults.DropMode}) after {received} bytes");
@@ -152,7 +156,7 @@ internal sealed class PutMediaHandler
                 if (result.IsCompleted)
                 {
                     parser.Complete();
-                    await DeliverAsync(session, stream, acks.Writer, stop.Token).ConfigureAwait(false);
+                    await DeliverAsync(session, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
                     reason = EndReason.BodyComplete;
                     break;
                 }
@@ -176,7 +180,26 @@ internal sealed class PutMediaHandler
             try
             {
                 // Fragments received before the error are still made durable and acknowledged.
-                await DeliverAsync(session, stream, acks.Writer, stop.Token).ConfigureAwait(false);
+                await DeliverAsync(session, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                reason = EndReason.ClientGone;
+            }
+        }
+
+        // Everything RECEIVED is made durable, whatever ended the session.
+        foreach (PersistJob job in session.TakePersistJobs())
+        {
+            await persistQueue.Writer.WriteAsync(job, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        persistQueue.Writer.TryComplete();
+        await persister.ConfigureAwait(false);
+        if (reason == EndReason.Rejected)
+        {
+            try
+            {
                 await acks.Writer.WriteAsync(session.ErrorAck(errorId), stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -231,20 +254,52 @@ internal sealed class PutMediaHandler
         }
     }
 
-    /// <summary>Hands the ACKs gathered during parsing to the writer, then makes received fragments durable.</summary>
-    private static async Task DeliverAsync(PutMediaSession session, StoredStream stream, ChannelWriter<FragmentAck> acks, CancellationToken cancellationToken)
+    /// <summary>Hands the ACKs gathered during parsing to the writer, then the received fragments to the persister.</summary>
+    private static async Task DeliverAsync(PutMediaSession session, ChannelWriter<FragmentAck> acks, ChannelWriter<PersistJob> persist, CancellationToken cancellationToken)
     {
         foreach (FragmentAck ack in session.TakeAcks())
         {
             await acks.WriteAsync(ack, cancellationToken).ConfigureAwait(false);
         }
 
+        // Queued after its RECEIVED, so a PERSISTED can never overtake it.
         foreach (PersistJob job in session.TakePersistJobs())
         {
-            await Task.Run(() => job.Persist(stream.Fragments), cancellationToken).ConfigureAwait(false);
+            await persist.WriteAsync(job, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>kvs-protocol.md §4.3: PERSISTED only once the fragment is durably on disk; runs until the queue completes.</summary>
+    private async Task PersistAsync(ChannelReader<PersistJob> jobs, StoredStream stream, ChannelWriter<FragmentAck> acks, CancellationToken cancellationToken)
+    {
+        await foreach (PersistJob job in jobs.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (stream.Deleted)
+            {
+                job.Discard(stream.Fragments);
+                continue;
+            }
+
+            try
+            {
+                await Task.Run(() => job.Persist(stream.Fragments), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                Log.Unexpected(_logger, e, "/putMedia (persist)");
+                continue;
+            }
+
             if (job.AckRequired)
             {
-                await acks.WriteAsync(new FragmentAck(AckEventType.Persisted, job.Record.FragmentTimecode, job.Record.Number), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await acks.WriteAsync(new FragmentAck(AckEventType.Persisted, job.Record.FragmentTimecode, job.Record.Number), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+                {
+                    // The client is gone: the fragment is stored all the same.
+                }
             }
         }
     }
@@ -316,10 +371,14 @@ internal sealed class PutMediaHandler
         private readonly StoredStream _stream;
         private readonly DateTimeOffset _started;
         private readonly CancellationTokenSource _stopped = new();
+        private readonly FaultInjector _injector;
+        private readonly string _sessionId;
         private long _lastDataTicks;
 
-        public SessionMonitor(LocalKvsOptions options, LocalKvsFaults faults, PipeReader body, StoredStream stream)
+        public SessionMonitor(LocalKvsOptions options, LocalKvsFaults faults, PipeReader body, StoredStream stream, FaultInjector injector, string sessionId)
         {
+            _injector = injector;
+            _sessionId = sessionId;
             _options = options;
             _faults = faults;
             _body = body;
@@ -366,6 +425,7 @@ internal sealed class PutMediaHandler
 
                     if (_faults.DropPutMediaAfter is { } dropAfter && now - _started >= dropAfter)
                     {
+                        _injector.Report($"PutMedia {_sessionId} dropped ({_faults.DropMode}) after {dropAfter}");
                         End(EndReason.Dropped, 0, null);
                         return;
                     }

@@ -105,6 +105,15 @@ internal sealed class StreamRegistry : IDisposable
         }
     }
 
+    /// <summary>Reads stream state under the lock that guards its changes.</summary>
+    public T Read<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
+        }
+    }
+
     /// <summary>Runs <paramref name="change"/> under the lock, then persists; the change may throw to refuse.</summary>
     public void Update(StoredStream stream, Action<StreamState> change)
     {
