@@ -31,5 +31,6 @@ public class StreamingTests
         }
 
         Assert.That(stream.GetMetrics().PersistedFrames, Is.EqualTo(75));
+        Assert.That(stream.GetMetrics().TotalSessions, Is.EqualTo(1), "a clean stop ends the one session: no reconnect, nothing resent");
     }
 }

@@ -181,6 +181,13 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         {
             var writeTask = WriteAsync(exchange, sessionId, rotateAt, session.Token);
             var first = await Task.WhenAny(writeTask, readTask, WatchStalenessAsync(session.Token)).ConfigureAwait(false);
+            if (first == readTask && readTask.IsCompletedSuccessfully && _stopping)
+            {
+                // Stopping: the service may close its response the moment our body ends, before the
+                // write side has returned. That is the normal end, not a failure.
+                first = await Task.WhenAny(writeTask, Task.Delay(TimeSpan.FromSeconds(5), _context.TimeProvider, session.Token)).ConfigureAwait(false);
+            }
+
             if (first != writeTask)
             {
                 // The response ended or failed, or the connection went stale, while we were still sending.
@@ -301,7 +308,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         return true;
     }
 
-    private bool IsDrained() => _view.FrameCount == 0;
+    private bool IsDrained() => _view.IsFullyAcknowledged;
 
     /// <summary>Fails when data sent has had no acknowledgement for ConnectionStaleAfter (kvs-protocol.md §3.6).</summary>
     private async Task WatchStalenessAsync(CancellationToken cancellationToken)
