@@ -1,0 +1,32 @@
+namespace KvsProducer.Benchmarks;
+
+/// <summary>What one <see cref="PacedStreamsRun"/> measured.</summary>
+internal sealed record PacedStreamsResult(
+    TimeSpan Elapsed,
+    TimeSpan ProducerCpu,
+    TimeSpan EndpointCpu,
+    long FramesPut,
+    long FramesRefused,
+    long FramesDropped,
+    long FramesPersisted,
+    double[] KeyFrameToPersistedMs,
+    double[] ClosingKeyFrameToPersistedMs)
+{
+    /// <summary>Producer CPU time as a percentage of one core over the run's wall time.</summary>
+    public double ProducerCorePercent => 100 * ProducerCpu / Elapsed;
+
+    public double EndpointCorePercent => 100 * EndpointCpu / Elapsed;
+
+    /// <summary>Every accepted frame must be PERSISTED, else the figures describe a broken run.</summary>
+    public void ThrowIfFramesLost()
+    {
+        if (FramesRefused != 0 || FramesDropped != 0 || FramesPersisted != FramesPut)
+        {
+            throw new InvalidOperationException($"Run lost frames: put {FramesPut}, refused {FramesRefused}, dropped {FramesDropped}, persisted {FramesPersisted}.");
+        }
+    }
+
+    public override string ToString() =>
+        $"{FramesPut} frames in {Elapsed.TotalSeconds:0.00} s: producer CPU {ProducerCpu.TotalMilliseconds:0} ms ({ProducerCorePercent:0.00} % of one core), "
+        + $"endpoint CPU {EndpointCpu.TotalMilliseconds:0} ms ({EndpointCorePercent:0.0} %), latency samples {KeyFrameToPersistedMs.Length}";
+}
