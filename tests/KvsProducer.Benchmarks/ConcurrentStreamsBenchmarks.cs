@@ -8,11 +8,12 @@ namespace KvsProducer.Benchmarks;
 /// 35.7 KB key frame and 24 P frames of 8.9 KB per second) for 10 s use under 10 % of one core on the
 /// producer side. The endpoint is <c>kvs local</c> in a child process (data on /tmp, retention 2 h, so
 /// every fragment is fsynced and PERSISTED), so this process's CPU time is the producer's alone; the
-/// endpoint's is reported beside it. One operation = start 50 streams, 10 s of paced frames, stop
+/// endpoint's is reported beside it. Key frames are staggered across the streams (<see cref="PacedStreamsRun"/>).
+/// One operation = start 50 streams, 10 s of paced frames, stop
 /// all (each waits for its last PERSISTED). CPU is counted from the first put to the last stop.
-/// The first operation of the process (JIT, first connections) is not recorded.
+/// The warm-up operation (the first of the process: JIT, first connections) is not recorded.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [Config(typeof(ConcurrentStreamsConfig))]
 public class ConcurrentStreamsBenchmarks
 {

@@ -9,9 +9,9 @@ namespace KvsProducer.Benchmarks;
 /// at 25 fps paced by a timer, 1 s fragments, 15 s per operation, into <c>kvs local</c> in a child
 /// process whose data directory is on disk (/tmp: each fragment fsynced before PERSISTED) or on tmpfs
 /// (/dev/shm: fsync costs next to nothing), so the fsync share of the latency shows. Latency as
-/// <see cref="FragmentLatencyProbe"/> defines it; the first operation of the process is not recorded.
+/// <see cref="FragmentLatencyProbe"/> defines it; the warm-up operation (the first of the process) is not recorded.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [Config(typeof(FrameToPersistedLatencyConfig))]
 public class FrameToPersistedLatencyBenchmarks
 {

@@ -9,6 +9,7 @@ internal sealed record PacedStreamsResult(
     long FramesRefused,
     long FramesDropped,
     long FramesPersisted,
+    long Sessions,
     double[] KeyFrameToPersistedMs,
     double[] ClosingKeyFrameToPersistedMs)
 {
@@ -28,5 +29,5 @@ internal sealed record PacedStreamsResult(
 
     public override string ToString() =>
         $"{FramesPut} frames in {Elapsed.TotalSeconds:0.00} s: producer CPU {ProducerCpu.TotalMilliseconds:0} ms ({ProducerCorePercent:0.00} % of one core), "
-        + $"endpoint CPU {EndpointCpu.TotalMilliseconds:0} ms ({EndpointCorePercent:0.0} %), latency samples {KeyFrameToPersistedMs.Length}";
+        + $"endpoint CPU {EndpointCpu.TotalMilliseconds:0} ms ({EndpointCorePercent:0.0} %), {Sessions} PutMedia sessions, latency samples {KeyFrameToPersistedMs.Length}";
 }

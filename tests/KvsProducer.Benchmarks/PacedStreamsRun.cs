@@ -4,7 +4,9 @@ namespace KvsProducer.Benchmarks;
 
 /// <summary>
 /// Realtime streams fed like live cameras: one timer ticks every frame interval (40 ms at 25 fps) and
-/// each tick puts every stream's next frame, stamped with wall-clock time. Measures, from the first
+/// each tick puts every stream's next frame, stamped with wall-clock time. Cameras are not in step:
+/// stream s starts (with its key frame) s × 25 / streams ticks late, so key frames — and fragment
+/// completions, and the endpoint's fsyncs — are spread over the second rather than all at once. Measures, from the first
 /// put until every stream has stopped (its last fragment PERSISTED): wall time, this process's CPU
 /// time (the producer's; the endpoint runs in another process), the endpoint's CPU time, and each
 /// fragment's latency to PERSISTED.
@@ -30,22 +32,30 @@ internal static class PacedStreamsRun
             var endpointCpu = endpoint.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var start = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            var frames = (int)(duration / GopFrames.FrameDuration);
+            var ticks = (int)(duration / GopFrames.FrameDuration);
+            var phases = Enumerable.Range(0, streams.Length).Select(s => s * gop.Length / streams.Length).ToArray();
+            long put = 0;
             long refused = 0;
             using (var timer = new PeriodicTimer(GopFrames.FrameDuration))
             {
-                for (var n = 0; n < frames; n++)
+                for (var n = 0; n < ticks; n++)
                 {
-                    var index = n % gop.Length;
                     var timestamp = start + (GopFrames.FrameDuration * n);
-                    var flags = index == 0 ? FrameFlags.KeyFrame : FrameFlags.None;
                     for (var s = 0; s < streams.Length; s++)
                     {
+                        if (n < phases[s])
+                        {
+                            continue;
+                        }
+
+                        var index = (n - phases[s]) % gop.Length;
+                        var flags = index == 0 ? FrameFlags.KeyFrame : FrameFlags.None;
                         if (flags == FrameFlags.KeyFrame)
                         {
                             probes[s].KeyFramePutting((ulong)timestamp.TotalMilliseconds);
                         }
 
+                        put++;
                         refused += streams[s].PutFrame(new Frame(gop[index], timestamp, GopFrames.FrameDuration, flags)) ? 0 : 1;
                     }
 
@@ -61,10 +71,11 @@ internal static class PacedStreamsRun
                 clock.Elapsed,
                 self.TotalProcessorTime - producerCpu,
                 endpoint.TotalProcessorTime - endpointCpu,
-                (long)frames * streams.Length,
+                put,
                 refused,
                 Interlocked.Read(ref dropped),
                 streams.Sum(s => s.GetMetrics().PersistedFrames),
+                streams.Sum(s => s.GetMetrics().TotalSessions),
                 [.. probes.SelectMany(p => p.FromKeyFrame)],
                 [.. probes.SelectMany(p => p.FromClosingKeyFrame)]);
         }

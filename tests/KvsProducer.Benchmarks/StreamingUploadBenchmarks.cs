@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
@@ -32,6 +33,7 @@ public class StreamingUploadBenchmarks
     private KinesisVideoProducer _producer = null!;
     private KinesisVideoStream _stream = null!;
     private string _dataDirectory = string.Empty;
+    private readonly ConcurrentDictionary<string, int> _exceptions = new();
     private int _uploads;
 
     /// <summary>Frame bytes put by one operation.</summary>
@@ -44,6 +46,8 @@ public class StreamingUploadBenchmarks
     public void Setup()
     {
         _ = Frames.Value;
+        // BenchmarkDotNet counts first-chance exceptions; name them, so the log says what they were.
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) => _exceptions.AddOrUpdate(e.Exception.GetType().Name, 1, (_, n) => n + 1);
         _dataDirectory = Path.Combine(DataRoot, "kvs-bench-upload-" + Guid.NewGuid().ToString("N"));
         _kvs = LocalKvs.StartAsync(new LocalKvsOptions { DataDirectory = _dataDirectory }).GetAwaiter().GetResult();
         _http = new HttpClient { BaseAddress = _kvs.Url };
@@ -84,6 +88,11 @@ public class StreamingUploadBenchmarks
         var arn = document.RootElement.GetProperty("StreamInfo").GetProperty("StreamARN").GetString();
         using var deleted = _http.PostAsJsonAsync("/deleteStream", new Dictionary<string, string?> { ["StreamARN"] = arn }).GetAwaiter().GetResult();
         deleted.EnsureSuccessStatusCode();
+        if (!_exceptions.IsEmpty)
+        {
+            Console.WriteLine($"// {name}: first-chance exceptions (producer and endpoint): {string.Join(", ", _exceptions.Select(e => $"{e.Key} x{e.Value}"))}");
+            _exceptions.Clear();
+        }
     }
 
     [Benchmark(Description = "Offline upload 1080p, put → last PERSISTED")]
@@ -103,7 +112,13 @@ public class StreamingUploadBenchmarks
         }
 
         await _stream.StopAsync();
-        var persisted = _stream.GetMetrics().PersistedFrames;
+        var metrics = _stream.GetMetrics();
+        if (metrics.TotalSessions != 1)
+        {
+            Console.WriteLine($"// {_stream.Name}: {metrics.TotalSessions} PutMedia sessions (reconnects) in one upload");
+        }
+
+        var persisted = metrics.PersistedFrames;
         return persisted == frameCount ? persisted : throw new InvalidOperationException($"{persisted} of {frameCount} frames were PERSISTED.");
     }
 }
