@@ -13,7 +13,7 @@ namespace KvsProducer.Benchmarks;
 /// all (each waits for its last PERSISTED). CPU is counted from the first put to the last stop.
 /// The warm-up operation (the first of the process: JIT, first connections) is not recorded.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 [Config(typeof(ConcurrentStreamsConfig))]
 public class ConcurrentStreamsBenchmarks
 {
