@@ -62,6 +62,7 @@ public class ConcurrentStreamsBenchmarks
         if (run > 0)
         {
             MeasuredFigures.Record(_key, "producerCpu", [result.ProducerCorePercent]);
+            MeasuredFigures.Record(_key, "producerCpuFullRate", [result.ProducerCorePercentAt(Streams * GopFrames.FramesPerSecond)]);
             MeasuredFigures.Record(_key, "endpointCpu", [result.EndpointCorePercent]);
             MeasuredFigures.Record(_key, "keyToPersisted", result.KeyFrameToPersistedMs);
             MeasuredFigures.Record(_key, "closedToPersisted", result.ClosingKeyFrameToPersistedMs);
