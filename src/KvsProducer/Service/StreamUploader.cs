@@ -170,7 +170,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         var credentials = await _context.Credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
         var now = _context.ClockSkew.GetUtcNow();
         var producerStart = _stream.Definition.Timecodes == FragmentTimecodes.Relative ? _producerStart : now;
-        var headers = PutMediaHeaders.Build(endpoint, _stream.Name, _stream.Definition.Timecodes, producerStart, _context.UserAgent, _context.Signer, credentials, now);
+        var headers = PutMediaHeaders.Build(endpoint, _stream.Name, _stream.Definition.Timecodes, producerStart, _context.UserAgent, _context.Signer, credentials, now, http1: _context.Transport is Http1PutMediaTransport);
 
         await using var exchange = await _context.Transport.StartAsync(endpoint, "POST", PutMediaHeaders.Path, headers, session.Token).ConfigureAwait(false);
         var sessionId = _view.StartSession();
