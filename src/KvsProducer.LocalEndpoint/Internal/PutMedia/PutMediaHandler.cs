@@ -75,9 +75,13 @@ internal sealed class PutMediaHandler
         ValueTask<ReadResult> firstRead = body.ReadAsync(aborted);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        // One PutMedia per connection: after the response ends Kestrel closes the connection
-        // (FIN) instead of reading the rest of an abandoned body (kvs-protocol.md §4.3).
-        context.Response.Headers.Connection = "close";
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            // One PutMedia per HTTP/1.1 connection: after the response ends Kestrel closes the
+            // connection (FIN) instead of reading the rest of an abandoned body (kvs-protocol.md §4.3).
+            // HTTP/2 forbids connection headers; ending the stream is enough there.
+            context.Response.Headers.Connection = "close";
+        }
         await context.Response.StartAsync(aborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(aborted).ConfigureAwait(false);
 
