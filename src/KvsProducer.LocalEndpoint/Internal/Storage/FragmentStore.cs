@@ -100,10 +100,15 @@ internal sealed class FragmentStore : IDisposable
 
     public void Dispose()
     {
+        TaskCompletionSource appended;
         lock (_gate)
         {
             _index.Dispose();
+            appended = _appended;
         }
+
+        // Live GetMedia readers waiting for the next fragment stop (stream deleted or endpoint stopped).
+        appended.TrySetCanceled();
     }
 
     private long Load(string indexPath)
