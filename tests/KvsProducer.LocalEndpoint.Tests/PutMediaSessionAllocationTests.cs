@@ -36,7 +36,7 @@ public sealed class PutMediaSessionAllocationTests
 
                 byte[] cluster = writer.ToArray();
                 byte[] next = MkvSample.Cluster(MkvSample.StartMs + 5000);
-                var acks = new List<FragmentAck>(16);
+                var acks = new List<Internal.PutMedia.FragmentAck>(16);
                 var jobs = new List<PersistJob>(16);
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 parser.Feed(cluster);
