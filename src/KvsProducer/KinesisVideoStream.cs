@@ -17,6 +17,7 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     private readonly Func<ValueTask>? _dispose;
     private readonly TaskCompletionSource _firstFrameStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopped;
+    private int _disposed;
 
     internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null)
     {
@@ -168,6 +169,11 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // the producer disposes the streams still open; the app may too
+        }
+
         _stopped = true;
         if (_dispose is not null)
         {
