@@ -303,7 +303,7 @@ internal sealed class PutMediaHandler
 
             try
             {
-                await Task.Run(() => job.Persist(stream.Fragments), CancellationToken.None).ConfigureAwait(false);
+                await Task.Run(() => job.Persist(stream.Fragments, stream.State.DataRetentionInHours), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
