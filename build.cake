@@ -126,6 +126,14 @@ Task("Pack")
     var packages = artifacts.Combine("packages");
     CleanDirectory(packages);
 
+    // Directory.Build.props Version unless --package-version=X.Y.Z[-suffix] says otherwise (a release or CI build).
+    var packageVersion = Argument<string>("package-version", null);
+    var msbuild = new DotNetMSBuildSettings();
+    if (!string.IsNullOrEmpty(packageVersion))
+    {
+        msbuild.WithProperty("PackageVersion", packageVersion);
+    }
+
     // The tool is packed first: its build builds the three libraries, which are then packed as built.
     var projects = new[] { "KvsProducer.Cli", "KvsProducer", "KvsProducer.Media", "KvsProducer.LocalEndpoint" };
     foreach (var project in projects)
@@ -137,12 +145,13 @@ Task("Pack")
             NoBuild = project != projects[0],
             NoLogo = true,
             Verbosity = DotNetVerbosity.Minimal,
+            MSBuildSettings = msbuild,
         });
     }
 
     foreach (var package in GetFiles(packages.FullPath + "/*.*nupkg"))
     {
-        Information($"{package.GetFilename()} ({new System.IO.FileInfo(package.FullPath).Length / 1024} KiB)");
+        Information("{0} ({1} KiB)", package.GetFilename(), new System.IO.FileInfo(package.FullPath).Length / 1024);
     }
 });
 

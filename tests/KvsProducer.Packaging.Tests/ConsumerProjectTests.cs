@@ -36,6 +36,7 @@ public sealed class ConsumerProjectTests
         Assert.That(Path.Combine(output, "runtimes", "linux-arm64", "native", "libkvsmedia.so"), Does.Exist, "the portable app carries the arm64 library for a later move to a device");
 
         var run = await ProcessRunner.RunAsync("dotnet", [Path.Combine(output, "Consumer.dll"), Path.Combine(project, "kvs-data")], project, cancellationToken);
+        await TestContext.Out.WriteLineAsync(run.Output);
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
 
         // 3 s of a 25 fps pattern with a key frame every second: 75 frames in 3 fragments, all persisted and stored.
