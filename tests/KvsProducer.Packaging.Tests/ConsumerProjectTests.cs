@@ -32,11 +32,13 @@ public sealed class ConsumerProjectTests
             """);
 
         var output = Path.Combine(project, "out");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await ProcessRunner.RunCheckedAsync("dotnet", ["build", "-c", "Release", "-o", output, "--disable-build-servers", "-nologo", "-v:q"], project, cancellationToken);
         Assert.That(Path.Combine(output, "runtimes", "linux-arm64", "native", "libkvsmedia.so"), Does.Exist, "the portable app carries the arm64 library for a later move to a device");
 
+        var built = clock.Elapsed;
         var run = await ProcessRunner.RunAsync("dotnet", [Path.Combine(output, "Consumer.dll"), Path.Combine(project, "kvs-data")], project, cancellationToken);
-        await TestContext.Out.WriteLineAsync(run.Output);
+        await TestContext.Out.WriteLineAsync($"restore and build: {built.TotalSeconds:0.0} s, run: {(clock.Elapsed - built).TotalSeconds:0.0} s\n{run.Output}");
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
 
         // 3 s of a 25 fps pattern with a key frame every second: 75 frames in 3 fragments, all persisted and stored.
