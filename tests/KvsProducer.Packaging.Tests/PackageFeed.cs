@@ -86,10 +86,16 @@ public sealed class PackageFeed
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         foreach (var id in Repository.PackedProjects)
         {
-            var extracted = Path.Combine(globalPackages, id.ToLowerInvariant(), PackageVersion);
+            var versions = Path.Combine(globalPackages, id.ToLowerInvariant());
+            var extracted = Path.Combine(versions, PackageVersion);
             if (Directory.Exists(extracted))
             {
                 Directory.Delete(extracted, recursive: true);
+            }
+
+            if (Directory.Exists(versions) && !Directory.EnumerateFileSystemEntries(versions).Any())
+            {
+                Directory.Delete(versions);
             }
         }
     }
