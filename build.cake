@@ -117,4 +117,42 @@ Task("Bench")
     });
 });
 
+Task("Pack")
+    .Description("Packs KvsProducer, KvsProducer.Media (linux-x64 and linux-arm64 native libraries), KvsProducer.LocalEndpoint and the kvs tool into artifacts/packages.")
+    .IsDependentOn("Native")
+    .IsDependentOn("Native-Arm64")
+    .Does(() =>
+{
+    var packages = artifacts.Combine("packages");
+    CleanDirectory(packages);
+
+    // Directory.Build.props Version unless --package-version=X.Y.Z[-suffix] says otherwise (a release or CI build).
+    var packageVersion = Argument<string>("package-version", null);
+    var msbuild = new DotNetMSBuildSettings();
+    if (!string.IsNullOrEmpty(packageVersion))
+    {
+        msbuild.WithProperty("PackageVersion", packageVersion);
+    }
+
+    // The tool is packed first: its build builds the three libraries, which are then packed as built.
+    var projects = new[] { "KvsProducer.Cli", "KvsProducer", "KvsProducer.Media", "KvsProducer.LocalEndpoint" };
+    foreach (var project in projects)
+    {
+        DotNetPack($"./src/{project}/{project}.csproj", new DotNetPackSettings
+        {
+            Configuration = configuration,
+            OutputDirectory = packages,
+            NoBuild = project != projects[0],
+            NoLogo = true,
+            Verbosity = DotNetVerbosity.Minimal,
+            MSBuildSettings = msbuild,
+        });
+    }
+
+    foreach (var package in GetFiles(packages.FullPath + "/*.*nupkg"))
+    {
+        Information("{0} ({1} KiB)", package.GetFilename(), new System.IO.FileInfo(package.FullPath).Length / 1024);
+    }
+});
+
 RunTarget(target);
