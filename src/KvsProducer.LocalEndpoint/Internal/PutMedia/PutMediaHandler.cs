@@ -97,7 +97,7 @@ internal sealed class PutMediaHandler
         var persistQueue = Channel.CreateBounded<PersistJob>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         Task persister = PersistAsync(persistQueue.Reader, stream, acks.Writer, stop.Token);
         var batch = new Batch();
-        var monitor = new SessionMonitor(_options, faults, body, stream, _faults, sessionId);
+        using var monitor = new SessionMonitor(_options, faults, body, stream, _faults, sessionId); // disposed after monitorTask is awaited below
         Task monitorTask = monitor.RunAsync(acks.Writer, stop.Token);
 
         EndReason reason;
@@ -384,7 +384,7 @@ internal sealed class PutMediaHandler
     /// the idle close, the connection age limit (4003), the drop-after-time fault and stream
     /// deletion (4507). It stops the read loop by cancelling its pending read.
     /// </summary>
-    private sealed class SessionMonitor
+    private sealed class SessionMonitor : IDisposable
     {
         private readonly LocalKvsOptions _options;
         private readonly LocalKvsFaults _faults;
@@ -413,6 +413,8 @@ internal sealed class PutMediaHandler
         public void DataArrived() => Interlocked.Exchange(ref _lastDataTicks, _options.TimeProvider.GetUtcNow().UtcTicks);
 
         public void Stop() => _stopped.Cancel();
+
+        public void Dispose() => _stopped.Dispose();
 
         public async Task RunAsync(ChannelWriter<FragmentAck> acks, CancellationToken cancellationToken)
         {
