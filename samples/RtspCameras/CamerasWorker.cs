@@ -100,6 +100,16 @@ internal sealed partial class CamerasWorker(KinesisVideoProducer producer, IConf
         }
     }
 
+    /// <summary>
+    /// A failure the worker cannot recover from ends the service with exit code 1 (the host alone would
+    /// exit 0), so systemd's Restart=on-failure and scripts see it.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken);
+        _ = ExecuteTask?.ContinueWith(task => Environment.ExitCode = 1, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Streaming {Source} to {Stream}")]
     private partial void LogStreaming(string source, string stream);
 
