@@ -1,6 +1,6 @@
 // The smallest program that streams: 10 s of a test pattern to the stream "hello-stream".
 //   AWS_REGION=us-west-2 dotnet run --project samples/HelloStream -- [STREAM] [SECONDS]
-// Credentials come from the AWS default chain; KVS_ENDPOINT=http://127.0.0.1:4566 targets `kvs local`.
+// Credentials come from the AWS default chain; KVS_ENDPOINT=http://127.0.0.1:4567 targets `kvs local`.
 using KvsProducer;
 using KvsProducer.Media;
 

@@ -18,7 +18,7 @@ internal static class ConfigurationValues
     public static long? Int64(IConfiguration section, string key) => Parse(section, key, "a whole number",
         static text => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : (long?)null);
 
-    public static Uri? AbsoluteUri(IConfiguration section, string key) => ParseReference(section, key, "an absolute URL such as http://127.0.0.1:4566",
+    public static Uri? AbsoluteUri(IConfiguration section, string key) => ParseReference(section, key, "an absolute URL such as http://127.0.0.1:4567",
         static text => Uri.TryCreate(text, UriKind.Absolute, out var value) ? value : null);
 
     public static TEnum? Enum<TEnum>(IConfiguration section, string key)
