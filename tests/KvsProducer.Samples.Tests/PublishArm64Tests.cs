@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using KvsProducer.Streaming.Tests;
 
 namespace KvsProducer.Samples.Tests;
@@ -86,6 +87,19 @@ public sealed class PublishArm64Tests
         Directory.CreateDirectory(framework);
         Directory.CreateDirectory(fxr);
         File.Copy(Path.Combine(selfContained, "libhostfxr.so"), Path.Combine(fxr, "libhostfxr.so"), overwrite: true);
+
+        // hostfxr ignores a framework directory without its deps.json: write it from the runtime pack's entry in the app's.
+        var rid = ".NETCoreApp,Version=v10.0/linux-arm64";
+        var packAssets = JsonNode.Parse(deps.RootElement.GetProperty("targets").GetProperty(rid).GetProperty(runtimePack).GetRawText());
+        var frameworkName = "Microsoft.NETCore.App.Runtime.linux-arm64/" + version;
+        var frameworkDeps = new JsonObject
+        {
+            ["runtimeTarget"] = new JsonObject { ["name"] = rid, ["signature"] = string.Empty },
+            ["compilationOptions"] = new JsonObject(),
+            ["targets"] = new JsonObject { [".NETCoreApp,Version=v10.0"] = new JsonObject(), [rid] = new JsonObject { [frameworkName] = packAssets } },
+            ["libraries"] = new JsonObject { [frameworkName] = new JsonObject { ["type"] = "package", ["serviceable"] = false, ["sha512"] = string.Empty } },
+        };
+        File.WriteAllText(Path.Combine(framework, "Microsoft.NETCore.App.deps.json"), frameworkDeps.ToJsonString());
         var appFiles = new HashSet<string>(Directory.GetFiles(Path.Combine(s_publishRoot, "framework-dependent")).Select(Path.GetFileName)!, StringComparer.Ordinal);
         foreach (var file in Directory.GetFiles(selfContained))
         {
