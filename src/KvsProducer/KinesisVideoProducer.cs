@@ -53,12 +53,13 @@ public sealed class KinesisVideoProducer : IAsyncDisposable
             credentials,
             options.TimeProvider,
             _loggerFactory.CreateLogger<ControlPlaneClient>());
-        var transport = new Http1PutMediaTransport(new HttpTransportOptions
+        var transportOptions = new HttpTransportOptions
         {
             ConnectTimeout = options.ConnectTimeout,
             CaBundlePath = options.CaBundlePath,
             TimeProvider = options.TimeProvider,
-        });
+        };
+        IPutMediaTransport transport = options.UseHttp2 ? new Http2PutMediaTransport(transportOptions) : new Http1PutMediaTransport(transportOptions);
         _uploaderContext = new StreamUploaderContext(
             _controlPlane, credentials, new SigV4Signer(region), transport,
             new RetryPolicy(new RetryPolicyOptions { FirstRetryImmediate = true, MaxAttempts = int.MaxValue }, options.TimeProvider),

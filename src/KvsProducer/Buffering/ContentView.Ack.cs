@@ -204,6 +204,22 @@ internal sealed partial class ContentView
         return low < _head && Rec(low).FragmentTimecode == timecode && Rec(low).StartsFragment ? low : -1;
     }
 
+    /// <summary>
+    /// True when every stored fragment is finished (PERSISTED, RECEIVED for a stream that keeps no data, or
+    /// skipped) — including the newest, which stays in the view until another fragment starts. A stopping
+    /// uploader is drained when this holds.
+    /// </summary>
+    public bool IsFullyAcknowledged
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return OldestNotDone() < 0;
+            }
+        }
+    }
+
     private long OldestNotDone()
     {
         for (long f = _tail; f < _head; f = NextFragmentOrHead(f))
