@@ -25,7 +25,7 @@ public static class KinesisVideoConfigurationExtensions
     private static readonly string[] s_producerKeys =
     [
         nameof(ProducerOptions.Region), nameof(ProducerOptions.ServiceUrl), nameof(ProducerOptions.StorageSize), nameof(ProducerOptions.CaBundlePath),
-        nameof(ProducerOptions.ConnectTimeout), nameof(ProducerOptions.UserAgentSuffix), "AccessKey", "SecretKey", "SessionToken", "CredentialsFile", "Iot",
+        nameof(ProducerOptions.ConnectTimeout), nameof(ProducerOptions.UseHttp2), nameof(ProducerOptions.UserAgentSuffix), "AccessKey", "SecretKey", "SessionToken", "CredentialsFile", "Iot",
     ];
 
     private static readonly string[] s_iotKeys =
@@ -37,7 +37,7 @@ public static class KinesisVideoConfigurationExtensions
 
     /// <summary>
     /// Reads producer options from <paramref name="section"/>: <c>Region</c>, <c>ServiceUrl</c>, <c>StorageSize</c> (bytes),
-    /// <c>CaBundlePath</c>, <c>ConnectTimeout</c>, <c>UserAgentSuffix</c>, and at most one credentials source:
+    /// <c>CaBundlePath</c>, <c>ConnectTimeout</c>, <c>UseHttp2</c>, <c>UserAgentSuffix</c>, and at most one credentials source:
     /// <c>AccessKey</c> + <c>SecretKey</c> (+ <c>SessionToken</c>), <c>CredentialsFile</c>, or an <c>Iot</c> section
     /// (<see cref="IotCredentialsOptions"/>' keys); none means the AWS SDK's default chain. The options are validated.
     /// A credentials provider created here that is <see cref="IDisposable"/> belongs to the caller.
@@ -57,6 +57,7 @@ public static class KinesisVideoConfigurationExtensions
             StorageSize = ConfigurationValues.Int64(section, nameof(ProducerOptions.StorageSize)) ?? defaults.StorageSize,
             CaBundlePath = ConfigurationValues.String(section, nameof(ProducerOptions.CaBundlePath)),
             ConnectTimeout = ConfigurationValues.Duration(section, nameof(ProducerOptions.ConnectTimeout)) ?? defaults.ConnectTimeout,
+            UseHttp2 = ConfigurationValues.Boolean(section, nameof(ProducerOptions.UseHttp2)) ?? defaults.UseHttp2,
             UserAgentSuffix = ConfigurationValues.String(section, nameof(ProducerOptions.UserAgentSuffix)),
             TimeProvider = time,
         };

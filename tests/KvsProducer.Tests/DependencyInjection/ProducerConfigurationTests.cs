@@ -18,7 +18,7 @@ public class ProducerConfigurationTests
     public void Every_plain_option_is_read_from_its_key()
     {
         var options = Section(("Region", "eu-west-1"), ("ServiceUrl", "http://127.0.0.1:4566"), ("StorageSize", "67108864"),
-            ("ConnectTimeout", "00:00:03"), ("UserAgentSuffix", "door-cam")).GetProducerOptions();
+            ("ConnectTimeout", "00:00:03"), ("UseHttp2", "true"), ("UserAgentSuffix", "door-cam")).GetProducerOptions();
 
         Assert.Multiple(() =>
         {
@@ -26,6 +26,7 @@ public class ProducerConfigurationTests
             Assert.That(options.ServiceUrl, Is.EqualTo(new Uri("http://127.0.0.1:4566")));
             Assert.That(options.StorageSize, Is.EqualTo(64L * 1024 * 1024));
             Assert.That(options.ConnectTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
+            Assert.That(options.UseHttp2, Is.True);
             Assert.That(options.UserAgentSuffix, Is.EqualTo("door-cam"));
         });
     }
