@@ -32,6 +32,35 @@ Task("Native-Arm64")
     .Description("Cross-builds libkvsmedia for linux-arm64 (native/cmake/aarch64-linux-gnu.cmake).")
     .Does(() => BuildNative("linux-arm64", MakeAbsolute(File("native/cmake/aarch64-linux-gnu.cmake")).FullPath)); // cmake reads a relative toolchain path against the build tree
 
+Task("Publish-Arm64")
+    .Description("Publishes every sample for linux-arm64, framework-dependent and self-contained, into artifacts/publish/<sample>/<kind>.")
+    .IsDependentOn("Native-Arm64")
+    .Does(() =>
+{
+    foreach (var project in GetFiles("./samples/*/*.csproj"))
+    {
+        var sample = project.GetFilenameWithoutExtension().ToString();
+        foreach (var selfContained in new[] { false, true })
+        {
+            // framework-dependent needs the .NET 10 runtime on the device; self-contained carries it.
+            var output = artifacts.Combine($"publish/{sample}/{(selfContained ? "self-contained" : "framework-dependent")}");
+            CleanDirectory(output);
+            DotNetPublish(project.FullPath, new DotNetPublishSettings
+            {
+                Configuration = configuration,
+                Runtime = "linux-arm64",
+                SelfContained = selfContained,
+                OutputDirectory = output,
+                NoLogo = true,
+                Verbosity = DotNetVerbosity.Minimal,
+                // Apart from the x64 build's obj/ and bin/, so both can coexist.
+                ArgumentCustomization = arguments => arguments.Append("--artifacts-path").AppendQuoted(artifacts.Combine("publish-obj").FullPath),
+            });
+            Information($"{output.FullPath}");
+        }
+    }
+});
+
 Task("Build")
     .Description("Builds the native library and every managed project.")
     .IsDependentOn("Native")
