@@ -77,6 +77,7 @@ Task("Build")
 Task("Test")
     .Description("Builds everything and runs every test; prints one 'N passed, N failed' line.")
     .IsDependentOn("Build")
+    .IsDependentOn("Native-Arm64") // built once here, so the arm64 tests never race to build it
     .Does(() =>
 {
     var results = artifacts.Combine("test-results");
