@@ -32,6 +32,35 @@ Task("Native-Arm64")
     .Description("Cross-builds libkvsmedia for linux-arm64 (native/cmake/aarch64-linux-gnu.cmake).")
     .Does(() => BuildNative("linux-arm64", MakeAbsolute(File("native/cmake/aarch64-linux-gnu.cmake")).FullPath)); // cmake reads a relative toolchain path against the build tree
 
+Task("Publish-Arm64")
+    .Description("Publishes every sample for linux-arm64, framework-dependent and self-contained, into artifacts/publish/<sample>/<kind>.")
+    .IsDependentOn("Native-Arm64")
+    .Does(() =>
+{
+    foreach (var project in GetFiles("./samples/*/*.csproj"))
+    {
+        var sample = project.GetFilenameWithoutExtension().ToString();
+        foreach (var selfContained in new[] { false, true })
+        {
+            // framework-dependent needs the .NET 10 runtime on the device; self-contained carries it.
+            var output = artifacts.Combine($"publish/{sample}/{(selfContained ? "self-contained" : "framework-dependent")}");
+            CleanDirectory(output);
+            DotNetPublish(project.FullPath, new DotNetPublishSettings
+            {
+                Configuration = configuration,
+                Runtime = "linux-arm64",
+                SelfContained = selfContained,
+                OutputDirectory = output,
+                NoLogo = true,
+                Verbosity = DotNetVerbosity.Minimal,
+                // Apart from the x64 build's obj/ and bin/, so both can coexist.
+                ArgumentCustomization = arguments => arguments.Append("--artifacts-path").AppendQuoted(artifacts.Combine("publish-obj").FullPath),
+            });
+            Information($"{output.FullPath}");
+        }
+    }
+});
+
 Task("Build")
     .Description("Builds the native library and every managed project.")
     .IsDependentOn("Native")
@@ -48,6 +77,7 @@ Task("Build")
 Task("Test")
     .Description("Builds everything and runs every test; prints one 'N passed, N failed' line.")
     .IsDependentOn("Build")
+    .IsDependentOn("Native-Arm64") // built once here, so the arm64 tests never race to build it
     .Does(() =>
 {
     var results = artifacts.Combine("test-results");
@@ -115,6 +145,44 @@ Task("Bench")
     {
         Configuration = "Release",
     });
+});
+
+Task("Pack")
+    .Description("Packs KvsProducer, KvsProducer.Media (linux-x64 and linux-arm64 native libraries), KvsProducer.LocalEndpoint and the kvs tool into artifacts/packages.")
+    .IsDependentOn("Native")
+    .IsDependentOn("Native-Arm64")
+    .Does(() =>
+{
+    var packages = artifacts.Combine("packages");
+    CleanDirectory(packages);
+
+    // Directory.Build.props Version unless --package-version=X.Y.Z[-suffix] says otherwise (a release or CI build).
+    var packageVersion = Argument<string>("package-version", null);
+    var msbuild = new DotNetMSBuildSettings();
+    if (!string.IsNullOrEmpty(packageVersion))
+    {
+        msbuild.WithProperty("PackageVersion", packageVersion);
+    }
+
+    // The tool is packed first: its build builds the three libraries, which are then packed as built.
+    var projects = new[] { "KvsProducer.Cli", "KvsProducer", "KvsProducer.Media", "KvsProducer.LocalEndpoint" };
+    foreach (var project in projects)
+    {
+        DotNetPack($"./src/{project}/{project}.csproj", new DotNetPackSettings
+        {
+            Configuration = configuration,
+            OutputDirectory = packages,
+            NoBuild = project != projects[0],
+            NoLogo = true,
+            Verbosity = DotNetVerbosity.Minimal,
+            MSBuildSettings = msbuild,
+        });
+    }
+
+    foreach (var package in GetFiles(packages.FullPath + "/*.*nupkg"))
+    {
+        Information("{0} ({1} KiB)", package.GetFilename(), new System.IO.FileInfo(package.FullPath).Length / 1024);
+    }
 });
 
 RunTarget(target);

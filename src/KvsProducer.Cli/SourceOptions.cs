@@ -43,9 +43,10 @@ internal sealed class SourceOptions
     {
         var uri = SourceUri.Parse(result.GetValue(Source)!);
         var duration = result.GetValue(Duration) is { } text ? OptionParsers.ParseDuration(text) : (TimeSpan?)null;
+        var totalBytes = SizeOnDisk(uri);
         if (ElementaryStreamSources.CanOpen(uri))
         {
-            return new OpenedSource(ElementaryStreamSources.Open(uri, start), TimeSpan.Zero, duration);
+            return new OpenedSource(ElementaryStreamSources.Open(uri, start), TimeSpan.Zero, duration, totalBytes);
         }
 
         var (width, height) = ParseSize(result.GetValue(Size));
@@ -59,8 +60,16 @@ internal sealed class SourceOptions
             KeyFrameInterval = keyFrameInterval,
             PaceToRealTime = paceToRealTime,
         };
-        return new OpenedSource(MediaSource.Open(uri.Original, options), start, duration);
+        return new OpenedSource(MediaSource.Open(uri.Original, options), start, duration, totalBytes);
     }
+
+    /// <summary>The bytes a file or frame directory holds, for progress; null for cameras and test patterns.</summary>
+    private static long? SizeOnDisk(SourceUri uri) => uri.Scheme switch
+    {
+        "file" when File.Exists(uri.Path) => new FileInfo(uri.Path).Length,
+        "frames" when Directory.Exists(uri.Path) => Directory.EnumerateFiles(uri.Path).Sum(f => new FileInfo(f).Length),
+        _ => null,
+    };
 
     private static (int Width, int Height) ParseSize(string? text)
     {
@@ -82,10 +91,21 @@ internal sealed class SourceOptions
     }
 }
 
-/// <summary>An open source whose frames are shifted by <see cref="Offset"/> and cut at <see cref="Duration"/>.</summary>
-internal sealed class OpenedSource(IFrameSource source, TimeSpan offset, TimeSpan? duration) : IAsyncDisposable
+/// <summary>
+/// An open source whose frames are shifted by <paramref name="offset"/> and cut at <paramref name="duration"/>;
+/// with the source's size on disk it tells how far through it the reading is.
+/// </summary>
+internal sealed class OpenedSource(IFrameSource source, TimeSpan offset, TimeSpan? duration, long? totalBytes = null) : IAsyncDisposable
 {
+    private long _bytesRead;
+    private volatile bool _finished;
+
     public TrackDefinition Track => source.Track;
+
+    /// <summary>Fraction of the source read (0–1) when its size is known and no --duration cuts it; else null.</summary>
+    public double? Progress => totalBytes is > 0 && duration is null
+        ? _finished ? 1 : Math.Min(1, Interlocked.Read(ref _bytesRead) / (double)totalBytes.Value)
+        : null;
 
     public TimeSpan Offset => offset;
 
@@ -95,6 +115,7 @@ internal sealed class OpenedSource(IFrameSource source, TimeSpan offset, TimeSpa
         await foreach (var frame in source.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
         {
             first ??= frame.DecodingTime;
+            Interlocked.Add(ref _bytesRead, frame.Data.Length);
             if (duration is { } limit && frame.DecodingTime - first.Value >= limit)
             {
                 yield break;
@@ -104,6 +125,8 @@ internal sealed class OpenedSource(IFrameSource source, TimeSpan offset, TimeSpa
                 ? frame
                 : new Frame(frame.Data, frame.PresentationTime + offset, frame.DecodingTime + offset, frame.Duration, frame.Flags, frame.TrackNumber);
         }
+
+        _finished = true;
     }
 
     public ValueTask DisposeAsync() => source.DisposeAsync();

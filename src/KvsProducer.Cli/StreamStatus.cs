@@ -2,20 +2,26 @@ using System.Globalization;
 
 namespace KvsProducer.Cli;
 
-/// <summary>What a stream has done so far, as one status line (frames, fragments, bitrate, drops, reconnects).</summary>
+/// <summary>
+/// What a stream has done so far: counts from its events and metrics, ACK latency, and progress when the
+/// source's size is known. Shown as a live line on a terminal, as plain log lines otherwise.
+/// </summary>
 internal sealed class StreamStatus
 {
     private readonly KinesisVideoStream _stream;
+    private readonly AckLatency _latency;
+    private readonly Func<double?> _progress;
     private long _framesPut;
-    private long _framesRefused;
     private long _fragmentsPersisted;
     private long _framesDropped;
     private long _reconnects;
     private long _errorAcks;
 
-    public StreamStatus(KinesisVideoStream stream)
+    public StreamStatus(KinesisVideoStream stream, Func<double?> progress)
     {
         _stream = stream;
+        _progress = progress;
+        _latency = new AckLatency(stream);
         stream.FragmentAcknowledged += (_, ack) =>
         {
             if (ack.EventType == FragmentAckEventType.Persisted)
@@ -31,25 +37,52 @@ internal sealed class StreamStatus
         stream.ErrorOccurred += (_, e) =>
         {
             Interlocked.Increment(ref _reconnects);
-            Console.Error.WriteLine($"kvs: {e.Error.Message}{(e.IsFatal ? string.Empty : $" (retrying in {e.RetryIn.TotalSeconds:0.#} s)")}");
+            TerminalLine.Message($"kvs: {e.Error.Message}{(e.IsFatal ? string.Empty : $" (retrying in {e.RetryIn.TotalSeconds:0.#} s)")}");
         };
     }
 
-    public void CountFrame(bool stored)
+    public void OnFramePut(in Frame frame)
     {
         Interlocked.Increment(ref _framesPut);
-        if (!stored)
-        {
-            Interlocked.Increment(ref _framesRefused);
-        }
+        _latency.OnFramePut(frame);
     }
 
-    public string Line(TimeSpan elapsed)
+    public StreamReport Report(TimeSpan elapsed)
     {
         var metrics = _stream.GetMetrics();
+        return new StreamReport(
+            _stream.Name,
+            Math.Round(elapsed.TotalSeconds, 1),
+            Interlocked.Read(ref _framesPut),
+            metrics.PersistedFrames,
+            Interlocked.Read(ref _framesDropped),
+            _stream.FramesSkipped,
+            Interlocked.Read(ref _fragmentsPersisted),
+            Math.Round(metrics.CurrentFrameRate, 1),
+            Math.Round(metrics.CurrentTransferRate * 8 / 1000),
+            Math.Round(metrics.CurrentViewDuration.TotalSeconds, 1),
+            Math.Round(_latency.Percentile(0.5)),
+            Math.Round(_latency.Percentile(0.99)),
+            Interlocked.Read(ref _reconnects),
+            Interlocked.Read(ref _errorAcks),
+            _progress());
+    }
+
+    public static string Format(StreamReport r)
+    {
+        var progress = r.Progress is { } p ? string.Create(CultureInfo.InvariantCulture, $"{ProgressBar(p)} ") : string.Empty;
+        var eta = r.Progress is > 0.01 and < 1 ? string.Create(CultureInfo.InvariantCulture, $", ETA {TimeSpan.FromSeconds(Math.Round(r.ElapsedSeconds * (1 - r.Progress.Value) / r.Progress.Value)):c}") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{_stream.Name}: {elapsed.TotalSeconds:0.0} s, {Interlocked.Read(ref _framesPut)} frames put ({metrics.PersistedFrames} persisted, {Interlocked.Read(ref _framesDropped)} dropped, {_stream.FramesSkipped} skipped before a key frame), "
-            + $"{Interlocked.Read(ref _fragmentsPersisted)} fragments persisted, {metrics.CurrentTransferRate * 8 / 1000:0} kbit/s, buffer {metrics.CurrentViewDuration.TotalSeconds:0.0} s, "
-            + $"{Interlocked.Read(ref _reconnects)} reconnects, {Interlocked.Read(ref _errorAcks)} error acks");
+            $"{progress}{r.Stream}: {r.ElapsedSeconds:0.0} s, {r.FramesPut} frames ({r.FrameRate:0.#} fps), {r.KilobitsPerSecond:0} kbit/s, buffer {r.BufferSeconds:0.0} s, "
+            + $"{r.FragmentsPersisted} fragments persisted, ACK p50 {Ms(r.AckLatencyP50Milliseconds)}, {r.FramesDropped} dropped, {r.Reconnects} reconnects{eta}");
+    }
+
+    private static string Ms(double value) => double.IsNaN(value) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{value:0} ms");
+
+    private static string ProgressBar(double fraction)
+    {
+        const int Width = 20;
+        var filled = (int)Math.Round(Math.Clamp(fraction, 0, 1) * Width);
+        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,3:0}%");
     }
 }

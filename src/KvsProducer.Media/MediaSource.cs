@@ -288,7 +288,7 @@ public sealed class MediaSource : IFrameSource, IDisposable
         SourceHandle handle = NativeMethods.CreateSource();
         if (handle.IsInvalid)
         {
-            throw new OutOfMemoryException("kvsmedia_source_create returned no source.");
+            throw new InsufficientMemoryException("kvsmedia_source_create returned no source: the native allocation failed (the device is out of memory).");
         }
 
         try

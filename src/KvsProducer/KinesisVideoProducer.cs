@@ -19,7 +19,7 @@ namespace KvsProducer;
 /// await stream.StopAsync();
 /// </code>
 /// </example>
-public sealed class KinesisVideoProducer : IAsyncDisposable
+public sealed partial class KinesisVideoProducer : IAsyncDisposable
 {
     /// <summary>The name of the <see cref="Meter"/> the producer publishes its metrics on.</summary>
     public const string MeterName = "KvsProducer";
@@ -53,12 +53,13 @@ public sealed class KinesisVideoProducer : IAsyncDisposable
             credentials,
             options.TimeProvider,
             _loggerFactory.CreateLogger<ControlPlaneClient>());
-        var transport = new Http1PutMediaTransport(new HttpTransportOptions
+        var transportOptions = new HttpTransportOptions
         {
             ConnectTimeout = options.ConnectTimeout,
             CaBundlePath = options.CaBundlePath,
             TimeProvider = options.TimeProvider,
-        });
+        };
+        IPutMediaTransport transport = options.UseHttp2 ? new Http2PutMediaTransport(transportOptions) : new Http1PutMediaTransport(transportOptions);
         _uploaderContext = new StreamUploaderContext(
             _controlPlane, credentials, new SigV4Signer(region), transport,
             new RetryPolicy(new RetryPolicyOptions { FirstRetryImmediate = true, MaxAttempts = int.MaxValue }, options.TimeProvider),
@@ -151,7 +152,7 @@ public sealed class KinesisVideoProducer : IAsyncDisposable
         }
         catch (KinesisVideoServiceException error) when (error.ErrorType == "ResourceNotFoundException" && definition.CreateIfMissing)
         {
-            _logger.LogInformation("Stream {Stream} does not exist: creating it", definition.Name);
+            Log.CreatingStream(_logger, definition.Name);
         }
 
         await _controlPlane.CreateStreamAsync(new CreateStreamRequest
@@ -180,5 +181,11 @@ public sealed class KinesisVideoProducer : IAsyncDisposable
         }
 
         return description;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Stream {Stream} does not exist: creating it")]
+        public static partial void CreatingStream(ILogger logger, string stream);
     }
 }

@@ -17,6 +17,7 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     private readonly Func<ValueTask>? _dispose;
     private readonly TaskCompletionSource _firstFrameStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopped;
+    private int _disposed;
 
     internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null)
     {
@@ -75,15 +76,11 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         _putGate.Wait();
         try
         {
-            ThrowIfStopped();
-            var plan = _fragmenter.Plan(frame);
-            if (plan.Outcome == FramePackagingOutcome.SkippedBeforeKeyFrame)
+            if (!TryPlan(frame, out var plan))
             {
-                _fragmenter.Commit(frame, plan, _view.Writer);
                 return false;
             }
 
-            SetHeaderIfNew(plan);
             if (!_view.TryBeginFrame(Info(frame, plan), checked((int)plan.PackagedLength)))
             {
                 _fragmenter.AbandonFragment(frame);
@@ -108,15 +105,11 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         await _putGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ThrowIfStopped();
-            var plan = _fragmenter.Plan(frame);
-            if (plan.Outcome == FramePackagingOutcome.SkippedBeforeKeyFrame)
+            if (!TryPlan(frame, out var plan))
             {
-                _fragmenter.Commit(frame, plan, _view.Writer);
                 return false;
             }
 
-            SetHeaderIfNew(plan);
             if (!await _view.BeginFrameAsync(Info(frame, plan), checked((int)plan.PackagedLength), cancellationToken).ConfigureAwait(false))
             {
                 _fragmenter.AbandonFragment(frame);
@@ -176,6 +169,11 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // the producer disposes the streams still open; the app may too
+        }
+
         _stopped = true;
         if (_dispose is not null)
         {
@@ -194,12 +192,23 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         frame.PresentationTime, frame.DecodingTime, frame.Duration, frame.Flags,
         plan.Outcome == FramePackagingOutcome.StartedFragment, plan.ClusterTimecode);
 
-    private void SetHeaderIfNew(in FramePlan plan)
+    /// <summary>Plans the frame; false when it is skipped (waiting for a key frame), which is recorded at once.</summary>
+    private bool TryPlan(in Frame frame, out FramePlan plan)
     {
+        ThrowIfStopped();
+        plan = _fragmenter.Plan(frame);
+        if (plan.Outcome == FramePackagingOutcome.SkippedBeforeKeyFrame)
+        {
+            _fragmenter.Commit(frame, plan, _view.Writer);
+            return false;
+        }
+
         if (plan.NewHeader is not null)
         {
             _view.SetHeader(plan.NewHeader);
         }
+
+        return true;
     }
 
     private bool CommitToView(in Frame frame, in FramePlan plan)

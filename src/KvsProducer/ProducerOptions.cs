@@ -23,6 +23,12 @@ public sealed record ProducerOptions
     /// <summary>How long opening a connection may take (default 5 s, as the C producer).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Send PutMedia over HTTP/2 (TLS with ALPN) instead of HTTP/1.1. Off by default: the official producers
+    /// use HTTP/1.1 chunked, which every KVS endpoint accepts (kvs-protocol.md §1.2).
+    /// </summary>
+    public bool UseHttp2 { get; init; }
+
     /// <summary>Appended to the User-Agent, to tell devices apart in service logs.</summary>
     public string? UserAgentSuffix { get; init; }
 

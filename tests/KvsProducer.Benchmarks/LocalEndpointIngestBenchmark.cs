@@ -38,10 +38,26 @@ public class LocalEndpointIngestBenchmark
         created.EnsureSuccessStatusCode();
         _header = Mkv.Header();
         _clusters = new byte[Fragments][];
+        _cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     }
 
+    private TimeSpan _cpuAtStart;
+    private long _operations;
+
     [GlobalCleanup]
-    public async Task Cleanup() => await _kvs.DisposeAsync();
+    public async Task Cleanup()
+    {
+        // Issue 3 §9: CPU seconds per GB ingested (client and endpoint share this process, so
+        // this is an upper bound for the endpoint alone), printed into the benchmark log.
+        double gigabytes = _operations * (double)Fragments * FramesPerFragment * FrameBytes / 1e9;
+        double cpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+        if (gigabytes > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// CPU per GB ingested (RetentionHours={RetentionHours}): {cpu / gigabytes:F2} s over {gigabytes:F2} GB"));
+        }
+
+        await _kvs.DisposeAsync();
+    }
 
     [IterationSetup]
     public void Timecodes()
@@ -76,6 +92,7 @@ public class LocalEndpointIngestBenchmark
 
         await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
         (int acknowledged, string response) = await reading;
+        _operations++;
         if (acknowledged != Fragments)
         {
             throw new InvalidOperationException($"Expected {Fragments} final ACKs, got {acknowledged}: {response[..Math.Min(2000, response.Length)]}");

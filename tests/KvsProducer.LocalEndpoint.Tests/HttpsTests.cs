@@ -42,6 +42,42 @@ public sealed class HttpsTests
     }
 
     [Test]
+    public async Task PutMedia_over_http2_is_full_duplex_acks_arrive_while_the_body_is_open()
+    {
+        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { Https = true, LoggerFactory = TestLog.Factory });
+        using X509Certificate2 trusted = X509CertificateLoader.LoadCertificateFromFile(kvs.CertificatePath!);
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate!.GetCertHashString() == trusted.Thumbprint;
+        using var http = new HttpClient(handler) { BaseAddress = kvs.Url, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using (var api = new KvsApi(kvs.Url, new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } }))
+        {
+            await api.CreateStreamAsync("h2");
+        }
+
+        var body = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/putMedia")
+        {
+            Content = new PushContent(body.Reader),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Add("x-amzn-stream-name", "h2");
+        request.Headers.Add("x-amzn-fragment-timecode-type", "ABSOLUTE");
+        request.Headers.Add("x-amzn-producer-start-timestamp", "1700000000.000");
+        await body.Writer.WriteAsync(MkvSample.Concat(MkvSample.Header(), MkvSample.Cluster(MkvSample.StartMs)));
+
+        using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        string? first = await reader.ReadLineAsync(timeout.Token);
+        body.Writer.Complete();
+
+        Assert.That(response.Version, Is.EqualTo(HttpVersion.Version20));
+        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        Assert.That(first, Does.StartWith("{\"EventType\":\"BUFFERING\""));
+    }
+
+    [Test]
     public async Task The_certificate_is_reused_across_restarts_of_the_same_data_directory()
     {
         string directory = Directory.CreateTempSubdirectory("kvs-https-").FullName;
@@ -65,5 +101,31 @@ public sealed class HttpsTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+}
+
+/// <summary>Request content written as the test pushes pieces: a body that stays open while the response is read.</summary>
+internal sealed class PushContent : HttpContent
+{
+    private readonly System.Threading.Channels.ChannelReader<byte[]> _pieces;
+
+    public PushContent(System.Threading.Channels.ChannelReader<byte[]> pieces)
+    {
+        _pieces = pieces;
+    }
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        await foreach (byte[] piece in _pieces.ReadAllAsync())
+        {
+            await stream.WriteAsync(piece);
+            await stream.FlushAsync();
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }

@@ -84,6 +84,28 @@ public sealed class ReadBackTests
     }
 
     [Test]
+    public async Task A_GetMedia_chunk_is_a_valid_matroska_file_for_mkvinfo()
+    {
+        byte[] media = await PostForBytesAsync("getMediaForFragmentList", "{\"StreamName\":\"cam\",\"Fragments\":[\"" + _numbers[1] + "\"]}", 1);
+        string file = Path.Combine(Path.GetTempPath(), $"kvs-chunk-{Guid.NewGuid():N}.mkv");
+        await File.WriteAllBytesAsync(file, media);
+        try
+        {
+            using var mkvinfo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkvinfo", [file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            string report = await mkvinfo.StandardOutput.ReadToEndAsync();
+            await mkvinfo.WaitForExitAsync();
+
+            Assert.That(mkvinfo.ExitCode, Is.EqualTo(0), report);
+            Assert.That(report, Does.Contain("Cluster").And.Contain("AWS_KINESISVIDEO_FRAGMENT_NUMBER").And.Contain(_numbers[1]).And.Contain("V_MPEG4/ISO/AVC"));
+            Assert.That(report, Does.Not.Contain("Error").And.Not.Contain("unknown element"), report);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
     public async Task GetMediaForFragmentList_with_an_unknown_number_is_404()
     {
         ApiResult result = await _api.CallAsync("getMediaForFragmentList", """{"StreamName":"cam","Fragments":["91343852333000000000000000000000000000000000001"]}""");

@@ -155,6 +155,33 @@ public sealed class SignatureTests
         Assert.That(upload.Connection.Headers["x-amzn-ErrorType"], Does.StartWith("InvalidSignatureException"));
     }
 
+    [Test]
+    public async Task A_presigned_putmedia_url_is_accepted()
+    {
+        await _api.CreateStreamAsync("cam");
+        string query = TestSigV4.PresignedQuery("POST", "/putMedia", _kvs.Url.Authority, TestSigV4.EmptyHash, ExampleAccessKey, ExampleSecret, "us-west-2", DateTime.UtcNow, 600);
+
+        await using RawHttpConnection connection = await RawHttpConnection.ConnectAsync(_kvs.Url);
+        await connection.SendHeadAsync("POST", "/putMedia?" + query, PutMediaUpload.CProducerHeaders(_kvs.Url, "cam"));
+        await connection.ReadResponseHeadAsync(PutMediaUpload.Timeout);
+
+        Assert.That(connection.Status, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task An_expired_presigned_url_is_rejected()
+    {
+        await _api.CreateStreamAsync("cam");
+        string query = TestSigV4.PresignedQuery("POST", "/putMedia", _kvs.Url.Authority, TestSigV4.EmptyHash, ExampleAccessKey, ExampleSecret, "us-west-2", DateTime.UtcNow.AddMinutes(-20), 600);
+
+        await using RawHttpConnection connection = await RawHttpConnection.ConnectAsync(_kvs.Url);
+        await connection.SendHeadAsync("POST", "/putMedia?" + query, PutMediaUpload.CProducerHeaders(_kvs.Url, "cam"));
+        await connection.ReadResponseHeadAsync(PutMediaUpload.Timeout);
+
+        Assert.That(connection.Status, Is.EqualTo(400));
+        Assert.That(connection.Headers["x-amzn-ErrorType"], Does.StartWith("RequestExpired"));
+    }
+
     /// <summary>kvs-protocol.md §8.1: the C producer's header block and signed-header list.</summary>
     private List<KeyValuePair<string, string>> SignedPutMediaHeaders(string payloadHash, string secret, bool javaStyle)
     {

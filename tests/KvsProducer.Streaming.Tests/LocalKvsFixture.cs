@@ -14,7 +14,10 @@ internal sealed class LocalKvsFixture : IAsyncDisposable
     {
         Kvs = kvs;
         _dataDirectory = dataDirectory;
-        Http = new HttpClient { BaseAddress = kvs.Url };
+        // The endpoint's own self-signed certificate (HTTPS tests): trusted by this client only.
+        Http = kvs.CertificatePath is null
+            ? new HttpClient { BaseAddress = kvs.Url }
+            : new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null }) { BaseAddress = kvs.Url };
     }
 
     public LocalKvs Kvs { get; }

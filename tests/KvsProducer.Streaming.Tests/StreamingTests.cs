@@ -33,4 +33,21 @@ public class StreamingTests
         Assert.That(stream.GetMetrics().PersistedFrames, Is.EqualTo(75));
         Assert.That(stream.GetMetrics().TotalSessions, Is.EqualTo(1), "a clean stop ends the one session: no reconnect, nothing resent");
     }
+
+    [Test, CancelAfter(60_000)]
+    public async Task CopyToAsync_streams_a_source_stamped_with_the_wall_clock(CancellationToken cancellationToken)
+    {
+        await using var local = await LocalKvsFixture.StartAsync();
+        await using var producer = new KinesisVideoProducer(local.ProducerOptions);
+        await using var source = KvsProducer.Sources.ElementaryStreamSources.Open(KvsProducer.Sources.SourceUri.Parse($"file:{RecordedClip.PathOf("h264-640x480.h264")}?fps=25"), TimeSpan.Zero);
+        await using var stream = await producer.StartStreamAsync(new StreamDefinition("copied") { CreateIfMissing = true, Tracks = [source.Track] }, cancellationToken);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+        var stored = await KvsProducer.Sources.FrameSourceExtensions.CopyToAsync(source, stream, cancellationToken: cancellationToken);
+        await stream.StopAsync(cancellationToken);
+
+        Assert.That(stored, Is.EqualTo(75));
+        var first = (await local.ListFragmentsAsync("copied")).Min(f => f.GetProperty("ProducerTimestamp").GetDouble());
+        Assert.That(first, Is.EqualTo(before).Within(5), "the first frame carries the time it was put");
+    }
 }

@@ -168,36 +168,4 @@ internal static class DemoCommand
 
         return file.Length;
     }
-
-    /// <summary>Time from putting a key frame to the PERSISTED acknowledgement of the fragment it starts.</summary>
-    private sealed class AckLatency
-    {
-        private readonly ConcurrentDictionary<ulong, long> _putAt = new();
-        private readonly ConcurrentBag<double> _milliseconds = [];
-
-        public AckLatency(KinesisVideoStream stream)
-        {
-            stream.FragmentAcknowledged += (_, ack) =>
-            {
-                if (ack.EventType == FragmentAckEventType.Persisted && _putAt.TryRemove(ack.FragmentTimecode, out var putAt))
-                {
-                    _milliseconds.Add(Stopwatch.GetElapsedTime(putAt).TotalMilliseconds);
-                }
-            };
-        }
-
-        public void OnFramePut(in Frame frame)
-        {
-            if (frame.IsKeyFrame)
-            {
-                _putAt[(ulong)(frame.PresentationTime.Ticks / TimeSpan.TicksPerMillisecond)] = Stopwatch.GetTimestamp();
-            }
-        }
-
-        public double Percentile(double quantile)
-        {
-            var sorted = _milliseconds.Order().ToArray();
-            return sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(quantile * sorted.Length) - 1)];
-        }
-    }
 }

@@ -23,10 +23,17 @@ internal static class PackageCommand
         var timecodeScale = new Option<string>("--timecode-scale") { Description = "MKV TimecodeScale (100ns–1s).", DefaultValueFactory = _ => "1ms" };
         var trackName = new Option<string>("--track-name") { Description = "MKV track name (≤ 32 bytes).", DefaultValueFactory = _ => "kvs_video_track" };
         var startTime = new Option<string>("--start-time") { Description = "Timestamp of the first frame: epoch seconds or ISO-8601.", DefaultValueFactory = _ => "0" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object (stdout)." };
 
-        var command = new Command("package", "Package frames into a Kinesis Video Streams MKV file (what PutMedia would send).")
+        var command = new Command("package", """
+            Package frames into a Kinesis Video Streams MKV file (what PutMedia would send).
+            Examples:
+              kvs package -s 'frames:clips/door?fps=25' -o door.mkv
+              kvs package -s file:clip.mp4 -o clip.mkv --timecodes relative
+              kvs package -s 'testsrc:?size=1280x720&rate=30' --duration 10s -o test.mkv
+            """)
         {
-            output, fragmentDuration, noKeyFrameFragmentation, timecodes, timecodeScale, trackName, startTime,
+            output, fragmentDuration, noKeyFrameFragmentation, timecodes, timecodeScale, trackName, startTime, json,
         };
         source.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.RunAsync("package", async () =>
@@ -40,14 +47,17 @@ internal static class PackageCommand
             };
             options.Validate();
             await using var frames = source.Open(result, OptionParsers.ParseStartTime(result.GetValue(startTime)!), options.FragmentDuration, paceToRealTime: false);
-            var summary = await PackageAsync(frames, result.GetValue(output)!, options, result.GetValue(trackName)!, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine(summary);
+            var report = await PackageAsync(frames, result.GetValue(output)!, options, result.GetValue(trackName)!, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(result.GetValue(json) ? System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.PackageReport) : Summary(report));
         }));
         return command;
     }
 
     /// <summary>Packages the source into the output file; the file appears only when everything was packaged.</summary>
-    public static async Task<string> PackageAsync(OpenedSource frames, FileInfo output, MkvFragmenterOptions options, string trackName, CancellationToken cancellationToken)
+    public static string Summary(PackageReport r) =>
+        $"{Path.GetFileName(r.Output)}: {r.Frames} frames in {r.Fragments} fragments, {r.Codec} {r.Width}x{r.Height}, {r.FramesSkipped} skipped before the first key frame, {r.Bytes} bytes.";
+
+    public static async Task<PackageReport> PackageAsync(OpenedSource frames, FileInfo output, MkvFragmenterOptions options, string trackName, CancellationToken cancellationToken)
     {
         var fragmenter = new MkvFragmenter(options with
         {
@@ -88,8 +98,8 @@ internal static class PackageCommand
 
             File.Move(partial, output.FullName, overwrite: true);
             var (width, height) = fragmenter.PictureSize;
-            return $"{output.Name}: {fragmenter.FramesWritten} frames in {fragmenter.FragmentsStarted} fragments, {frames.Track.Codec} {width}x{height}, "
-                + $"{fragmenter.FramesSkipped} skipped before the first key frame, {new FileInfo(output.FullName).Length} bytes.";
+            return new PackageReport(output.FullName, fragmenter.FramesWritten, fragmenter.FragmentsStarted, fragmenter.FramesSkipped,
+                frames.Track.Codec.ToString(), width, height, new FileInfo(output.FullName).Length);
         }
         catch
         {

@@ -19,15 +19,28 @@ internal static class StreamCommand
         var fragmentDuration = new Option<string>("--fragment-duration") { Description = "Target fragment (key-frame interval when encoding).", DefaultValueFactory = _ => "2s" };
         var startTime = new Option<string?>("--start-time") { Description = "When the media began (epoch seconds or ISO-8601); default: now. The service refuses timestamps in the future." };
         var stopTimeout = new Option<string>("--stop-timeout") { Description = "How long to wait for the last acknowledgement at the end.", DefaultValueFactory = _ => "30s" };
+        var json = new Option<bool>("--json") { Description = "Print the final summary as one JSON object (stdout)." };
 
         var command = upload
-            ? new Command("upload", "Upload a recording as fast as acknowledgements allow (Offline mode), keeping its timestamps.")
-            : new Command("stream", "Stream a source to Kinesis Video Streams in real time.");
+            ? new Command("upload", """
+                Upload a recording as fast as acknowledgements allow (Offline mode: nothing is dropped), keeping its timestamps.
+                Examples:
+                  kvs upload -s file:recording.mp4 -n front-door --start-time 2026-11-25T08:00:00Z
+                  kvs upload -s 'frames:clips/door?fps=25' -n door --create --endpoint http://127.0.0.1:4566
+                """)
+            : new Command("stream", """
+                Stream a source to Kinesis Video Streams in real time (paced by its timestamps, stamped with the wall clock).
+                Examples:
+                  kvs stream -s 'v4l2:///dev/video0?size=1280x720&rate=30' -n front-door --region us-west-2
+                  kvs stream -s 'rtsp://user:pass@192.0.2.10/stream1' -n gate --create
+                  kvs stream -s 'testsrc:?size=640x480&rate=25' -n test --create --endpoint http://127.0.0.1:4566 --duration 30s
+                """);
         command.Add(streamName);
         command.Add(create);
         command.Add(retention);
         command.Add(fragmentDuration);
         command.Add(stopTimeout);
+        command.Add(json);
         if (upload)
         {
             command.Add(startTime);
@@ -51,43 +64,49 @@ internal static class StreamCommand
                 FragmentDuration = fragment,
                 Tracks = [frames.Track],
             };
-            var summary = await RunAsync(producerOptions, definition, frames, upload, OptionParsers.ParseDuration(result.GetValue(stopTimeout)!), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine(summary);
+            var report = await RunAsync(producerOptions, definition, frames, upload, OptionParsers.ParseDuration(result.GetValue(stopTimeout)!), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(result.GetValue(json)
+                ? System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.StreamReport)
+                : StreamStatus.Format(report));
         }));
         return command;
     }
 
-    /// <summary>Streams every frame of <paramref name="frames"/>, then drains; returns a one-line summary.</summary>
-    public static async Task<string> RunAsync(ProducerOptions producerOptions, StreamDefinition definition, OpenedSource frames, bool upload, TimeSpan stopTimeout, CancellationToken cancellationToken)
+    /// <summary>Streams every frame of <paramref name="frames"/>, then drains; returns what was done.</summary>
+    public static async Task<StreamReport> RunAsync(ProducerOptions producerOptions, StreamDefinition definition, OpenedSource frames, bool upload, TimeSpan stopTimeout, CancellationToken cancellationToken)
     {
         await using var producer = new KinesisVideoProducer(producerOptions);
         await using var stream = await producer.StartStreamAsync(definition, cancellationToken).ConfigureAwait(false);
-        var status = new StreamStatus(stream);
+        var status = new StreamStatus(stream, () => frames.Progress);
         var pacer = upload ? null : new FramePacer(producerOptions.TimeProvider);
         var clock = Stopwatch.StartNew();
-        using var ticker = new Timer(_ => Console.Error.WriteLine(status.Line(clock.Elapsed)), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
-        await foreach (var frame in frames.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
+        var period = TerminalLine.IsInteractive ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
+        await using (new Timer(_ => TerminalLine.Status(StreamStatus.Format(status.Report(clock.Elapsed))), null, period, period).ConfigureAwait(false))
         {
-            if (pacer is not null)
+            await foreach (var frame in frames.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
             {
-                await pacer.WaitAsync(frame.DecodingTime, cancellationToken).ConfigureAwait(false);
+                if (pacer is not null)
+                {
+                    await pacer.WaitAsync(frame.DecodingTime, cancellationToken).ConfigureAwait(false);
+                }
+
+                status.OnFramePut(frame);
+                _ = upload ? await stream.PutFrameAsync(frame, cancellationToken).ConfigureAwait(false) : stream.PutFrame(frame);
             }
 
-            var stored = upload ? await stream.PutFrameAsync(frame, cancellationToken).ConfigureAwait(false) : stream.PutFrame(frame);
-            status.CountFrame(stored);
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stopping.CancelAfter(stopTimeout);
+            try
+            {
+                await stream.StopAsync(stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new KvsProducerException($"Stream '{stream.Name}': not every fragment was acknowledged within --stop-timeout {stopTimeout.TotalSeconds:0.#} s ({StreamStatus.Format(status.Report(clock.Elapsed))}).");
+            }
         }
 
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stopping.CancelAfter(stopTimeout);
-        try
-        {
-            await stream.StopAsync(stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new KvsProducerException($"Stream '{stream.Name}': not every fragment was acknowledged within --stop-timeout {stopTimeout.TotalSeconds:0.#} s ({status.Line(clock.Elapsed)}).");
-        }
-
-        return status.Line(clock.Elapsed);
+        TerminalLine.Finish();
+        return status.Report(clock.Elapsed);
     }
 }

@@ -57,7 +57,7 @@ internal sealed partial class ContentView
     /// </summary>
     public ValueTask<bool> BeginFrameAsync(FrameInfo frame, int maxPackagedBytes, CancellationToken cancellationToken = default)
     {
-        if (!_producerGate.Wait(0))
+        if (!_producerGate.Wait(0, CancellationToken.None)) // a zero timeout never blocks: nothing to cancel
         {
             return BeginAfterGateAsync(frame, maxPackagedBytes, cancellationToken);
         }

@@ -165,6 +165,21 @@ internal sealed partial class ContentView
         Flush();
     }
 
+    /// <summary>
+    /// True when the session's next bytes begin a fragment (its pre-cluster Tags and Cluster): the one place a
+    /// session can end without leaving a fragment half sent, so connection rotation waits for it.
+    /// </summary>
+    public bool NextReadStartsFragment(int sessionId)
+    {
+        lock (_gate)
+        {
+            CheckSession(sessionId);
+            StepOverDoneFragments();
+            return _headerSent == _header.Length && !_inFlight && _current < _head
+                && Rec(_current).StartsFragment && _sendOffset == Rec(_current).Offset;
+        }
+    }
+
     /// <summary>Completes when the session has bytes to read: at once if it has, else when a frame is committed
     /// (one waiter: the session's sender). No allocation.</summary>
     public ValueTask WaitForDataAsync(int sessionId, CancellationToken cancellationToken = default)

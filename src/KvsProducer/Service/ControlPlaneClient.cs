@@ -341,7 +341,7 @@ internal sealed class ControlPlaneClient : IDisposable
     }
 
     // A request that never got an HTTP answer: say which kind of failure, where, and what to check.
-    private KvsTransportException TransportFailure(string operation, Uri uri, HttpRequestException exception)
+    private static KvsTransportException TransportFailure(string operation, Uri uri, HttpRequestException exception)
     {
         var socketError = (exception.InnerException as SocketException)?.SocketErrorCode;
         var (failure, advice) = exception.HttpRequestError switch

@@ -579,7 +579,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         }
     }
 
-    private bool IsTransportError(Exception e, CancellationToken cancellationToken) =>
+    private static bool IsTransportError(Exception e, CancellationToken cancellationToken) =>
         e is IOException or SocketException or ObjectDisposedException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 

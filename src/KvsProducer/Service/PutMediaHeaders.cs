@@ -19,7 +19,8 @@ internal static class PutMediaHeaders
         string userAgent,
         SigV4Signer signer,
         KvsCredentials credentials,
-        DateTimeOffset signingTime)
+        DateTimeOffset signingTime,
+        bool http1 = true)
     {
         List<KeyValuePair<string, string>> headers =
         [
@@ -29,9 +30,13 @@ internal static class PutMediaHeaders
             new("x-amzn-fragment-timecode-type", timecodes == FragmentTimecodes.Absolute ? "ABSOLUTE" : "RELATIVE"),
             new("x-amzn-producer-start-timestamp", FormatTimestamp(producerStart)),
             new("x-amzn-fragment-acknowledgment-required", "1"),
-            new("connection", "keep-alive"),
             new("content-type", "application/json"), // §3.2: what the service is used to (not signed)
         ];
+        if (http1)
+        {
+            headers.Add(new("connection", "keep-alive")); // HTTP/2 forbids connection-specific headers
+        }
+
         var signature = signer.Sign("POST", Path, string.Empty, headers.ToArray(), ReadOnlySpan<byte>.Empty, credentials, signingTime);
         headers.Add(new("X-Amz-Date", signature.AmzDate));
         headers.Add(new("Authorization", signature.Authorization));

@@ -22,6 +22,9 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     /// <summary>Rotate this long before credentials expire, so no request is signed with dying keys.</summary>
     internal static readonly TimeSpan CredentialRotationMargin = TimeSpan.FromMinutes(3);
 
+    /// <summary>The shortest session rotation may cause, against a provider that hands out nearly expired credentials.</summary>
+    internal static readonly TimeSpan MinimumSessionAge = TimeSpan.FromSeconds(1);
+
     private const int MaxChunk = 64 * 1024;
 
     private static readonly byte[] EndOfStreamTag = BuildEndOfStreamTag();
@@ -167,7 +170,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         var credentials = await _context.Credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
         var now = _context.ClockSkew.GetUtcNow();
         var producerStart = _stream.Definition.Timecodes == FragmentTimecodes.Relative ? _producerStart : now;
-        var headers = PutMediaHeaders.Build(endpoint, _stream.Name, _stream.Definition.Timecodes, producerStart, _context.UserAgent, _context.Signer, credentials, now);
+        var headers = PutMediaHeaders.Build(endpoint, _stream.Name, _stream.Definition.Timecodes, producerStart, _context.UserAgent, _context.Signer, credentials, now, http1: _context.Transport is Http1PutMediaTransport);
 
         await using var exchange = await _context.Transport.StartAsync(endpoint, "POST", PutMediaHeaders.Path, headers, session.Token).ConfigureAwait(false);
         var sessionId = _view.StartSession();
@@ -224,7 +227,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
             rotateAt = expiry - CredentialRotationMargin;
         }
 
-        return rotateAt;
+        // Credentials that are already inside the margin must not make every session end at once.
+        return rotateAt < now + MinimumSessionAge ? now + MinimumSessionAge : rotateAt;
     }
 
     /// <summary>Writes stored bytes as they come; ends on stop (everything sent) or rotation.</summary>
@@ -233,6 +237,14 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (!_stopping && _context.ClockSkew.GetUtcNow() >= rotateAt && _view.NextReadStartsFragment(sessionId))
+            {
+                // Rotate between fragments, so the closing session leaves no fragment half sent.
+                Log.Rotating(_logger, _stream.Name);
+                await EndBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
+                return WriteEnding.Rotated;
+            }
+
             if (_view.TryRead(sessionId, MaxChunk, out var data))
             {
                 try
@@ -254,13 +266,6 @@ internal sealed partial class StreamUploader : IAsyncDisposable
             {
                 await EndBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
                 return WriteEnding.Stopped;
-            }
-
-            if (_context.ClockSkew.GetUtcNow() >= rotateAt && !_view.NeedsFragmentStart)
-            {
-                Log.Rotating(_logger, _stream.Name);
-                await EndBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
-                return WriteEnding.Rotated;
             }
 
             var wake = _wake;

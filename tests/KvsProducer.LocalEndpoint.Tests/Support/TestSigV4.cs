@@ -35,6 +35,29 @@ internal static class TestSigV4
         return $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={names}, Signature={signature}";
     }
 
+    /// <summary>Query string of a presigned request (SignedHeaders=host), as the Go library presigns PutMedia.</summary>
+    public static string PresignedQuery(string method, string path, string host, string payloadHash, string accessKey, string secretKey, string region, DateTime utc, int expiresSeconds)
+    {
+        string amzDate = AmzDate(utc);
+        string scope = $"{amzDate[..8]}/{region}/kinesisvideo/aws4_request";
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["X-Amz-Algorithm"] = "AWS4-HMAC-SHA256",
+            ["X-Amz-Credential"] = $"{accessKey}/{scope}",
+            ["X-Amz-Date"] = amzDate,
+            ["X-Amz-Expires"] = expiresSeconds.ToString(CultureInfo.InvariantCulture),
+            ["X-Amz-SignedHeaders"] = "host",
+        };
+        string query = string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+        string canonical = method + "\n" + path + "\n" + query + "\nhost:" + host + "\n\nhost\n" + payloadHash;
+        string toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + Hash(Encoding.UTF8.GetBytes(canonical));
+        byte[] key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretKey), amzDate[..8]);
+        key = Hmac(key, region);
+        key = Hmac(key, "kinesisvideo");
+        key = Hmac(key, "aws4_request");
+        return query + "&X-Amz-Signature=" + Convert.ToHexString(Hmac(key, toSign)).ToLowerInvariant();
+    }
+
     public static string AmzDate(DateTime utc) => utc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     private static byte[] Hmac(byte[] key, string data)

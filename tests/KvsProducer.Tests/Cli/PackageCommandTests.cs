@@ -125,7 +125,7 @@ public class PackageCommandTests
     {
         var uri = SourceUri.Parse(source.Replace("file:", "file:" + TestData.DataDirectory + "/", StringComparison.Ordinal).Replace("frames:", "frames:" + TestData.DataDirectory + "/", StringComparison.Ordinal));
         await using var frames = new OpenedSource(ElementaryStreamSources.Open(uri, TimeSpan.Zero), TimeSpan.Zero, duration: null);
-        return await PackageCommand.PackageAsync(frames, new FileInfo(output), new MkvFragmenterOptions(), "kvs_video_track", CancellationToken.None);
+        return PackageCommand.Summary(await PackageCommand.PackageAsync(frames, new FileInfo(output), new MkvFragmenterOptions(), "kvs_video_track", CancellationToken.None));
     }
 
     internal static Task<int> Run(params string[] arguments) =>

@@ -63,13 +63,3 @@ internal readonly record struct FragmentAck(AckEventType EventType, long Fragmen
         n += text.Length;
     }
 }
-
-/// <summary>kvs-protocol.md §4.2: the EventType values.</summary>
-internal enum AckEventType
-{
-    Buffering,
-    Received,
-    Persisted,
-    Error,
-    Idle,
-}

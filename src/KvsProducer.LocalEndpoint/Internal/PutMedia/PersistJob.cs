@@ -11,7 +11,7 @@ internal sealed record PersistJob(FragmentRecord Record, FileStream File, Sessio
     /// file written and fsynced once, directory fsync (the new names), then the index line (fsync):
     /// a crash before the index line loses only an unacknowledged fragment.
     /// </summary>
-    public void Persist(FragmentStore store)
+    public void Persist(FragmentStore store, int retentionHours)
     {
         File.Flush(flushToDisk: true);
         File.Dispose();
@@ -28,6 +28,10 @@ internal sealed record PersistJob(FragmentRecord Record, FileStream File, Sessio
 
         NativeMethods.FsyncDirectory(store.Folder);
         store.Commit(Record);
+        if (retentionHours > 0)
+        {
+            store.PruneOlderThan(Record.ServerTimestampMs - (retentionHours * 3_600_000L));
+        }
     }
 
     /// <summary>Drops a job that will never be committed (session torn down).</summary>

@@ -75,9 +75,13 @@ internal sealed class PutMediaHandler
         ValueTask<ReadResult> firstRead = body.ReadAsync(aborted);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        // One PutMedia per connection: after the response ends Kestrel closes the connection
-        // (FIN) instead of reading the rest of an abandoned body (kvs-protocol.md §4.3).
-        context.Response.Headers.Connection = "close";
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            // One PutMedia per HTTP/1.1 connection: after the response ends Kestrel closes the
+            // connection (FIN) instead of reading the rest of an abandoned body (kvs-protocol.md §4.3).
+            // HTTP/2 forbids connection headers; ending the stream is enough there.
+            context.Response.Headers.Connection = "close";
+        }
         await context.Response.StartAsync(aborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(aborted).ConfigureAwait(false);
 
@@ -92,7 +96,8 @@ internal sealed class PutMediaHandler
         // pushes back on the client only when the disk falls behind.
         var persistQueue = Channel.CreateBounded<PersistJob>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         Task persister = PersistAsync(persistQueue.Reader, stream, acks.Writer, stop.Token);
-        var monitor = new SessionMonitor(_options, faults, body, stream, _faults, sessionId);
+        var batch = new Batch();
+        using var monitor = new SessionMonitor(_options, faults, body, stream, _faults, sessionId); // disposed after monitorTask is awaited below
         Task monitorTask = monitor.RunAsync(acks.Writer, stop.Token);
 
         EndReason reason;
@@ -135,7 +140,7 @@ internal sealed class PutMediaHandler
                         body.AdvanceTo(buffer.End);
                     }
 
-                    await DeliverAsync(session, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
+                    await DeliverAsync(session, batch, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
                     if (drop)
                     {
                         _faults.Report($"PutMedia {sessionId} dropped ({faults.DropMode}) after {received} bytes");
@@ -156,7 +161,7 @@ internal sealed class PutMediaHandler
                 if (result.IsCompleted)
                 {
                     parser.Complete();
-                    await DeliverAsync(session, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
+                    await DeliverAsync(session, batch, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
                     reason = EndReason.BodyComplete;
                     break;
                 }
@@ -180,7 +185,7 @@ internal sealed class PutMediaHandler
             try
             {
                 // Fragments received before the error are still made durable and acknowledged.
-                await DeliverAsync(session, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
+                await DeliverAsync(session, batch, acks.Writer, persistQueue.Writer, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -189,7 +194,8 @@ internal sealed class PutMediaHandler
         }
 
         // Everything RECEIVED is made durable, whatever ended the session.
-        foreach (PersistJob job in session.TakePersistJobs())
+        session.TakePersistJobs(batch.Jobs);
+        foreach (PersistJob job in batch.Jobs)
         {
             await persistQueue.Writer.WriteAsync(job, CancellationToken.None).ConfigureAwait(false);
         }
@@ -255,18 +261,33 @@ internal sealed class PutMediaHandler
     }
 
     /// <summary>Hands the ACKs gathered during parsing to the writer, then the received fragments to the persister.</summary>
-    private static async Task DeliverAsync(PutMediaSession session, ChannelWriter<FragmentAck> acks, ChannelWriter<PersistJob> persist, CancellationToken cancellationToken)
+    private static async Task DeliverAsync(PutMediaSession session, Batch batch, ChannelWriter<FragmentAck> acks, ChannelWriter<PersistJob> persist, CancellationToken cancellationToken)
     {
-        foreach (FragmentAck ack in session.TakeAcks())
+        batch.Acks.Clear();
+        batch.Jobs.Clear();
+        session.TakeAcks(batch.Acks);
+        session.TakePersistJobs(batch.Jobs);
+        foreach (FragmentAck ack in batch.Acks)
         {
             await acks.WriteAsync(ack, cancellationToken).ConfigureAwait(false);
         }
 
         // Queued after its RECEIVED, so a PERSISTED can never overtake it.
-        foreach (PersistJob job in session.TakePersistJobs())
+        foreach (PersistJob job in batch.Jobs)
         {
             await persist.WriteAsync(job, CancellationToken.None).ConfigureAwait(false);
         }
+
+        batch.Acks.Clear();
+        batch.Jobs.Clear();
+    }
+
+    /// <summary>Lists reused for every read of one session, so delivering ACKs allocates nothing per read.</summary>
+    private sealed class Batch
+    {
+        public List<FragmentAck> Acks { get; } = [];
+
+        public List<PersistJob> Jobs { get; } = [];
     }
 
     /// <summary>kvs-protocol.md §4.3: PERSISTED only once the fragment is durably on disk; runs until the queue completes.</summary>
@@ -282,7 +303,7 @@ internal sealed class PutMediaHandler
 
             try
             {
-                await Task.Run(() => job.Persist(stream.Fragments), CancellationToken.None).ConfigureAwait(false);
+                await Task.Run(() => job.Persist(stream.Fragments, stream.State.DataRetentionInHours), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
@@ -363,7 +384,7 @@ internal sealed class PutMediaHandler
     /// the idle close, the connection age limit (4003), the drop-after-time fault and stream
     /// deletion (4507). It stops the read loop by cancelling its pending read.
     /// </summary>
-    private sealed class SessionMonitor
+    private sealed class SessionMonitor : IDisposable
     {
         private readonly LocalKvsOptions _options;
         private readonly LocalKvsFaults _faults;
@@ -392,6 +413,8 @@ internal sealed class PutMediaHandler
         public void DataArrived() => Interlocked.Exchange(ref _lastDataTicks, _options.TimeProvider.GetUtcNow().UtcTicks);
 
         public void Stop() => _stopped.Cancel();
+
+        public void Dispose() => _stopped.Dispose();
 
         public async Task RunAsync(ChannelWriter<FragmentAck> acks, CancellationToken cancellationToken)
         {

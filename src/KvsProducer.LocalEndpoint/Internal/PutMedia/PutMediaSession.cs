@@ -72,28 +72,18 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
     public (long Timecode, string? Number) CurrentFragment =>
         _current is { Number: not null } f ? (f.Timecode, f.Number) : (-1, null);
 
-    public List<FragmentAck> TakeAcks()
+    /// <summary>Moves the ACKs gathered so far into <paramref name="into"/> (no allocation per call).</summary>
+    public void TakeAcks(List<FragmentAck> into)
     {
-        if (_acks.Count == 0)
-        {
-            return [];
-        }
-
-        List<FragmentAck> taken = [.. _acks];
+        into.AddRange(_acks);
         _acks.Clear();
-        return taken;
     }
 
-    public List<PersistJob> TakePersistJobs()
+    /// <summary>Moves the fragments received so far, ready to be made durable, into <paramref name="into"/>.</summary>
+    public void TakePersistJobs(List<PersistJob> into)
     {
-        if (_jobs.Count == 0)
-        {
-            return [];
-        }
-
-        List<PersistJob> taken = [.. _jobs];
+        into.AddRange(_jobs);
         _jobs.Clear();
-        return taken;
     }
 
     /// <summary>The ERROR ACK for a rejection, attributed to the fragment in progress (or -1 / "" before any, as the service does).</summary>
@@ -257,7 +247,6 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
             throw new IngestRejected((AckErrorId)injected, $"Injected fault: ERROR {injected} at fragment {fragment.Index}.");
         }
 
-        fragment.MetadataItems = _pendingMetadataItems;
         _pendingMetadataItems = 0;
         _acks.Add(new FragmentAck(AckEventType.Buffering, fragment.Timecode, fragment.Number));
 
@@ -282,7 +271,18 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
             throw new IngestRejected(AckErrorId.InvalidMkvData, "A block came before its Cluster's Timecode: write Timecode first in each Cluster.");
         }
 
-        int trackIndex = _sessionHeader!.Tracks.FindIndex(t => t.Number == trackNumber);
+        // A loop, not FindIndex with a lambda: this runs for every frame and must not allocate.
+        List<TrackRecord> tracks = _sessionHeader!.Tracks;
+        int trackIndex = -1;
+        for (int i = 0; i < tracks.Count; i++)
+        {
+            if (tracks[i].Number == trackNumber)
+            {
+                trackIndex = i;
+                break;
+            }
+        }
+
         if (trackIndex < 0)
         {
             throw new IngestRejected(AckErrorId.TrackNumberMismatch, $"A frame of track {trackNumber} arrived, but Tracks declares only {string.Join(", ", _sessionHeader.Tracks.Select(t => t.Number))}.");
@@ -444,8 +444,6 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         public long? LastBlock { get; set; }
 
         public ulong TracksWithFrames { get; set; }
-
-        public int MetadataItems { get; set; }
 
         public string? FileName { get; set; }
 

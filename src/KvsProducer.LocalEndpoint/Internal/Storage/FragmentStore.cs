@@ -14,7 +14,7 @@ internal sealed class FragmentStore : IDisposable
     private const string IndexName = "fragments.jsonl";
     private readonly object _gate = new();
     private readonly List<FragmentRecord> _fragments = [];
-    private readonly FileStream _index;
+    private FileStream _index;
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FragmentStore(string folder)
@@ -98,12 +98,79 @@ internal sealed class FragmentStore : IDisposable
 
     public string PathOf(string file) => Path.Combine(Folder, file);
 
+    /// <summary>
+    /// kvs-protocol.md §2.2 DataRetentionInHours: drops fragments whose server timestamp is
+    /// older than <paramref name="cutoffMs"/>. The index is replaced atomically first, then the
+    /// files go; a crash in between leaves only unreferenced files. Returns how many went.
+    /// </summary>
+    public int PruneOlderThan(long cutoffMs)
+    {
+        List<FragmentRecord> expired;
+        lock (_gate)
+        {
+            int keepFrom = _fragments.FindIndex(f => f.ServerTimestampMs >= cutoffMs);
+            if (keepFrom == 0 || _fragments.Count == 0)
+            {
+                return 0;
+            }
+
+            keepFrom = keepFrom < 0 ? _fragments.Count : keepFrom;
+            expired = _fragments.GetRange(0, keepFrom);
+            _fragments.RemoveRange(0, keepFrom);
+            using var rewritten = new MemoryStream();
+            foreach (FragmentRecord record in _fragments)
+            {
+                rewritten.Write(JsonSerializer.SerializeToUtf8Bytes(record, LocalKvsJsonContext.Default.FragmentRecord));
+                rewritten.WriteByte((byte)'\n');
+            }
+
+            string indexPath = _index.Name;
+            _index.Dispose();
+            DurableFile.WriteAtomically(indexPath, rewritten.GetBuffer().AsSpan(0, (int)rewritten.Length));
+            _index = new FileStream(indexPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+        }
+
+        HashSet<string> headersInUse;
+        lock (_gate)
+        {
+            headersInUse = [.. _fragments.Select(f => f.HeaderFile)];
+        }
+
+        foreach (FragmentRecord record in expired)
+        {
+            TryDelete(PathOf(record.File));
+            if (!headersInUse.Contains(record.HeaderFile))
+            {
+                TryDelete(PathOf(record.HeaderFile));
+            }
+        }
+
+        return expired.Count;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A reader still has it open; it is unreferenced now and harmless.
+        }
+    }
+
     public void Dispose()
     {
+        TaskCompletionSource appended;
         lock (_gate)
         {
             _index.Dispose();
+            appended = _appended;
         }
+
+        // Live GetMedia readers waiting for the next fragment stop (stream deleted or endpoint stopped).
+        appended.TrySetCanceled();
     }
 
     private long Load(string indexPath)

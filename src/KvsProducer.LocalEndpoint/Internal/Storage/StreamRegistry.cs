@@ -35,9 +35,17 @@ internal sealed class StreamRegistry : IDisposable
                 throw new InvalidDataException($"The local KVS state file '{statePath}' is not valid JSON ({e.Message}). Restore it or start with an empty data directory.", e);
             }
 
+            long nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (StreamState state in document.Streams)
             {
-                _byName[state.Name] = new StoredStream(state, new FragmentStore(FolderOf(state)));
+                var fragments = new FragmentStore(FolderOf(state));
+                if (state.DataRetentionInHours > 0)
+                {
+                    // Fragments that expired while the endpoint was down.
+                    fragments.PruneOlderThan(nowMs - (state.DataRetentionInHours * 3_600_000L));
+                }
+
+                _byName[state.Name] = new StoredStream(state, fragments);
             }
         }
     }
