@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -55,12 +54,23 @@ internal static class DemoCommand
             MediaSource.Open("testsrc:?size=1280x720&rate=25", new MediaSourceOptions { KeyFrameInterval = TimeSpan.FromSeconds(2), PaceToRealTime = true }),
             start,
             duration);
+        // One dropped connection mid-stream: the endpoint takes its faults when a PutMedia session starts,
+        // so the first session is told to be reset halfway, and the fault is cleared once it has begun.
+        kvs.Faults = new LocalKvsFaults { DropPutMediaAfter = duration / 2, DropMode = FaultDropMode.Reset };
         await using var stream = await producer.StartStreamAsync(new StreamDefinition(StreamName)
         {
             CreateIfMissing = true,
             Tracks = [camera.Track],
             ConnectionStaleAfter = TimeSpan.FromSeconds(5),
         }, cancellationToken).ConfigureAwait(false);
+        var faultCleared = 0;
+        stream.FragmentAcknowledged += (_, _) =>
+        {
+            if (Interlocked.Exchange(ref faultCleared, 1) == 0)
+            {
+                kvs.Faults = LocalKvsFaults.None;
+            }
+        };
 
         var latency = new AckLatency(stream);
         var reconnects = 0;
@@ -72,33 +82,15 @@ internal static class DemoCommand
         long dropped = 0;
         stream.FramesDropped += (_, e) => Interlocked.Add(ref dropped, e.FrameCount);
 
-        Console.WriteLine($"Streaming {duration.TotalSeconds:0} s of a 1280x720 test pattern (H.264, {camera.Track.Codec}) to stream '{StreamName}'...");
-        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"Streaming {duration.TotalSeconds:0} s of a 1280x720 test pattern, encoded to {camera.Track.Codec} by FFmpeg in real time, to stream '{StreamName}';");
+        Console.WriteLine($"  the endpoint will reset the PutMedia connection {(duration / 2).TotalSeconds:0} s in, to show recovery...");
         long framesPut = 0;
-        var dropInjected = false;
         await foreach (var frame in camera.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
         {
             latency.OnFramePut(frame);
             if (stream.PutFrame(frame))
             {
                 framesPut++;
-            }
-
-            if (!dropInjected && clock.Elapsed > duration / 2)
-            {
-                // One dropped connection mid-stream: the endpoint resets the PutMedia connection at its next bytes.
-                dropInjected = true;
-                Console.WriteLine($"  Injecting a connection drop at {clock.Elapsed.TotalSeconds:0.0} s (the endpoint resets PutMedia)...");
-                kvs.Faults = new LocalKvsFaults { DropPutMediaAfterBytes = 1, DropMode = FaultDropMode.Reset };
-                _ = Task.Run(async () =>
-                {
-                    while (Volatile.Read(ref reconnects) == 0 && !cancellationToken.IsCancellationRequested)
-                    {
-                        await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    kvs.Faults = LocalKvsFaults.None;
-                }, cancellationToken);
             }
         }
 
