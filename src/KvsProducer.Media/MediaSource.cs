@@ -352,6 +352,7 @@ public sealed class MediaSource : IFrameSource, IDisposable
                 return;
             }
 
+            NativeLibraryLocator.Register();
             int version;
             try
             {

@@ -42,13 +42,15 @@ public sealed class PackageContentTests
         Assert.That(symbols.Entries.Select(e => e.FullName), Does.Contain(pdb));
     }
 
-    [TestCase("linux-x64", ElfMachineX64)]
-    [TestCase("linux-arm64", ElfMachineAarch64)]
-    public void Media_package_carries_the_native_library_built_for_each_runtime(string rid, ushort machine)
+    [TestCase("KvsProducer.Media", "", "linux-x64", ElfMachineX64)]
+    [TestCase("KvsProducer.Media", "", "linux-arm64", ElfMachineAarch64)]
+    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-x64", ElfMachineX64)]
+    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-arm64", ElfMachineAarch64)]
+    public void Packages_carry_the_native_library_built_for_each_runtime(string id, string root, string rid, ushort machine)
     {
-        using var package = ZipFile.OpenRead(PackageFeed.Current.PackagePath("KvsProducer.Media"));
-        var library = package.GetEntry($"runtimes/{rid}/native/libkvsmedia.so");
-        Assert.That(library, Is.Not.Null, $"runtimes/{rid}/native/libkvsmedia.so is missing from KvsProducer.Media.");
+        using var package = ZipFile.OpenRead(PackageFeed.Current.PackagePath(id));
+        var library = package.GetEntry($"{root}runtimes/{rid}/native/libkvsmedia.so");
+        Assert.That(library, Is.Not.Null, $"{root}runtimes/{rid}/native/libkvsmedia.so is missing from {id}.");
 
         // ELF header: magic, then e_machine (little-endian) at offset 18.
         using var stream = library!.Open();
