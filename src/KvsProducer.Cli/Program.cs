@@ -20,7 +20,9 @@ internal static class Program
             return ExitCodes.InvalidArguments;
         }
 
-        return await parsed.InvokeAsync().ConfigureAwait(false);
+        // Ctrl+C / SIGTERM cancel the command's token; kvs stream then drains its buffer (up to
+        // --stop-timeout), so the process is given longer than System.CommandLine's default 2 s.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }).ConfigureAwait(false);
     }
 
     public static RootCommand BuildRoot()

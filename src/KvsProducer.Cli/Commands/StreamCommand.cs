@@ -83,24 +83,31 @@ internal static class StreamCommand
         var period = TerminalLine.IsInteractive ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
         await using (new Timer(_ => TerminalLine.Status(StreamStatus.Format(status.Report(clock.Elapsed))), null, period, period).ConfigureAwait(false))
         {
-            await foreach (var frame in frames.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                if (pacer is not null)
+                await foreach (var frame in frames.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await pacer.WaitAsync(frame.DecodingTime, cancellationToken).ConfigureAwait(false);
-                }
+                    if (pacer is not null)
+                    {
+                        await pacer.WaitAsync(frame.DecodingTime, cancellationToken).ConfigureAwait(false);
+                    }
 
-                status.OnFramePut(frame);
-                _ = upload ? await stream.PutFrameAsync(frame, cancellationToken).ConfigureAwait(false) : stream.PutFrame(frame);
+                    status.OnFramePut(frame);
+                    _ = upload ? await stream.PutFrameAsync(frame, cancellationToken).ConfigureAwait(false) : stream.PutFrame(frame);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C is how a live stream usually ends: stop reading, but still send what is buffered.
+                TerminalLine.Message($"kvs: interrupted; sending what is buffered (up to --stop-timeout {stopTimeout.TotalSeconds:0.#} s)...");
             }
 
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            stopping.CancelAfter(stopTimeout);
+            using var stopping = new CancellationTokenSource(stopTimeout);
             try
             {
                 await stream.StopAsync(stopping.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
                 throw new KvsProducerException($"Stream '{stream.Name}': not every fragment was acknowledged within --stop-timeout {stopTimeout.TotalSeconds:0.#} s ({StreamStatus.Format(status.Report(clock.Elapsed))}).");
             }
