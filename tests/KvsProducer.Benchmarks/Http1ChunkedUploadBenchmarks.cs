@@ -115,38 +115,7 @@ public class Http1ChunkedUploadBenchmarks
     /// <summary>Adds an MB/s column: <see cref="ChunkBytes"/> per operation over the mean time.</summary>
     public sealed class MegabytesPerSecondConfig : ManualConfig
     {
-        public MegabytesPerSecondConfig() => AddColumn(new MegabytesPerSecondColumn());
-
-        private sealed class MegabytesPerSecondColumn : IColumn
-        {
-            public string Id => "MBps";
-
-            public string ColumnName => "MB/s";
-
-            public bool AlwaysShow => true;
-
-            public ColumnCategory Category => ColumnCategory.Statistics;
-
-            public int PriorityInCategory => 10;
-
-            public bool IsNumeric => true;
-
-            public UnitType UnitType => UnitType.Dimensionless;
-
-            public string Legend => "Body bytes written per second, in 10^6 bytes";
-
-            public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-            public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-            {
-                var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-                var bytes = benchmarkCase.Parameters[nameof(ChunkBytes)] as int?;
-                return mean is null || bytes is null ? "-" : (bytes.Value / mean.Value * 1000).ToString("0", CultureInfo.InvariantCulture);
-            }
-
-            public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-            public bool IsAvailable(Summary summary) => true;
-        }
+        public MegabytesPerSecondConfig() =>
+            AddColumn(new RateColumn("MBps", "Body bytes written per second, in 10^6 bytes", c => RateColumn.IntParameter(c, nameof(ChunkBytes)), megabytes: true));
     }
 }

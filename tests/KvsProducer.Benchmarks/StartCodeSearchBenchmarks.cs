@@ -118,34 +118,6 @@ public class StartCodeSearchBenchmarks
 
     private sealed class ThroughputConfig : ManualConfig
     {
-        public ThroughputConfig() => AddColumn(new ThroughputColumn());
-    }
-
-    // Bytes of the Size parameter divided by the mean time: GB/s (10^9 bytes per second).
-    private sealed class ThroughputColumn : IColumn
-    {
-        public string Id => nameof(ThroughputColumn);
-        public string ColumnName => "GB/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Bytes scanned per second, in 10^9 bytes";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var statistics = summary[benchmarkCase]?.ResultStatistics;
-            object? size = benchmarkCase.Parameters[nameof(Size)];
-            return statistics is null || size is not int bytes
-                ? "-"
-                : (bytes / statistics.Mean).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public ThroughputConfig() => AddColumn(new RateColumn("ScanRate", "Bytes scanned per second, in 10^9 bytes", c => RateColumn.IntParameter(c, nameof(Size))));
     }
 }
