@@ -114,7 +114,8 @@ public sealed class LocalKvs : IAsyncDisposable
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Listen(options.BindAddress, options.Port, listen =>
             {
-                listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+                // HTTP/1.1 only unless asked: the official SDKs sign hop-by-hop headers HTTP/2 drops (LocalKvsOptions.Http2).
+                listen.Protocols = certificate is not null && options.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
                 listen.Use(next => async connection =>
                 {
                     if (faults.RefusesConnections())

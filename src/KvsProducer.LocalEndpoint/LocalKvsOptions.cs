@@ -20,8 +20,16 @@ public sealed record LocalKvsOptions
     /// <summary>Where streams and fragments are kept; <c>null</c> creates a fresh temporary directory.</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>Serve HTTPS (HTTP/1.1 and HTTP/2 through ALPN) with a generated self-signed certificate.</summary>
+    /// <summary>Serve HTTPS with a generated self-signed certificate; ALPN offers HTTP/1.1 only unless <see cref="Http2"/> is set.</summary>
     public bool Https { get; init; }
+
+    /// <summary>
+    /// Also offer HTTP/2 (ALPN h2) over HTTPS. Off by default: the official C producer signs
+    /// <c>connection</c> and <c>transfer-encoding</c>, which do not exist in HTTP/2, so its PutMedia
+    /// fails signature checks over h2 (kvs-protocol.md §1.3). Whether the real service offers h2
+    /// is not documented: this option is unverified against it.
+    /// </summary>
+    public bool Http2 { get; init; }
 
     /// <summary>Access key id that signed requests must use; with <see cref="SecretKey"/> it turns SigV4 verification on.</summary>
     public string? AccessKey { get; init; }
@@ -93,6 +101,11 @@ public sealed record LocalKvsOptions
         if (string.IsNullOrEmpty(AccessKey) != string.IsNullOrEmpty(SecretKey))
         {
             throw new ArgumentException($"Set both {nameof(AccessKey)} and {nameof(SecretKey)} to verify signatures, or neither to accept any request.", nameof(AccessKey));
+        }
+
+        if (Http2 && !Https)
+        {
+            throw new ArgumentException($"{nameof(Http2)} needs {nameof(Https)}: HTTP/2 is offered through TLS ALPN only.", nameof(Http2));
         }
 
         RequirePositive(MaxFragmentSize, nameof(MaxFragmentSize));

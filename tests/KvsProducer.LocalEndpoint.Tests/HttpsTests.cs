@@ -9,9 +9,9 @@ namespace KvsProducer.LocalEndpoint.Tests;
 public sealed class HttpsTests
 {
     [Test]
-    public async Task Https_serves_with_the_certificate_written_to_CertificatePath_over_http2()
+    public async Task Https_serves_with_the_certificate_written_to_CertificatePath_over_http2_when_asked()
     {
-        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { Https = true });
+        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { Https = true, Http2 = true });
         using X509Certificate2 trusted = X509CertificateLoader.LoadCertificateFromFile(kvs.CertificatePath!);
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate!.Thumbprint == trusted.Thumbprint };
         using var http = new HttpClient(handler) { BaseAddress = kvs.Url, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
@@ -21,6 +21,26 @@ public sealed class HttpsTests
         Assert.That(kvs.Url.Scheme, Is.EqualTo("https"));
         Assert.That((int)response.StatusCode, Is.EqualTo(200));
         Assert.That(response.Version, Is.EqualTo(HttpVersion.Version20));
+    }
+
+    [Test]
+    public async Task Https_offers_only_http11_by_default()
+    {
+        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { Https = true });
+        using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+        using var http = new HttpClient(handler) { BaseAddress = kvs.Url, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+
+        using HttpResponseMessage response = await http.PostAsync("/listStreams", new StringContent("{}"));
+
+        Assert.That(response.Version, Is.EqualTo(HttpVersion.Version11));
+    }
+
+    [Test]
+    public void Http2_without_https_is_refused_naming_the_option()
+    {
+        var error = Assert.ThrowsAsync<ArgumentException>(async () => await LocalKvs.StartAsync(new LocalKvsOptions { Http2 = true }));
+
+        Assert.That(error!.Message, Does.Contain("Http2").And.Contain("Https"));
     }
 
     [Test]
@@ -44,7 +64,7 @@ public sealed class HttpsTests
     [Test]
     public async Task PutMedia_over_http2_is_full_duplex_acks_arrive_while_the_body_is_open()
     {
-        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { Https = true, LoggerFactory = TestLog.Factory });
+        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { Https = true, Http2 = true, LoggerFactory = TestLog.Factory });
         using X509Certificate2 trusted = X509CertificateLoader.LoadCertificateFromFile(kvs.CertificatePath!);
         using var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate!.GetCertHashString() == trusted.Thumbprint;

@@ -18,6 +18,7 @@ internal static class LocalCommand
         var bind = new Option<string>("--bind") { Description = "Address to bind.", DefaultValueFactory = _ => "127.0.0.1" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for streams and fragments (kept across restarts); default: a temporary directory deleted on exit." };
         var https = new Option<bool>("--https") { Description = "Serve HTTPS with a generated self-signed certificate (its PEM path is printed)." };
+        var http2 = new Option<bool>("--http2") { Description = "With --https, also offer HTTP/2 (ALPN h2). Off by default: the official C producer's PutMedia signature only verifies over HTTP/1.1; unverified against the real service." };
         var accessKey = new Option<string?>("--access-key") { Description = "Verify SigV4 signatures made with this access key id (requires --secret-key)." };
         var secretKey = new Option<string?>("--secret-key") { Description = "Secret key matching --access-key." };
         var region = new Option<string>("--region") { Description = "Region used in stream ARNs.", DefaultValueFactory = _ => "us-west-2" };
@@ -35,7 +36,7 @@ internal static class LocalCommand
 
         var command = new Command("local", "Run a local Kinesis Video Streams endpoint (control plane, PutMedia with ACKs, read-back, faults) on 127.0.0.1.")
         {
-            port, bind, dataDir, https, accessKey, secretKey, region, seed, dropBytes, dropSeconds, dropMode, errorAck, ackDelay, stopAcks, throttle, serverErrors, bandwidth, refuse,
+            port, bind, dataDir, https, http2, accessKey, secretKey, region, seed, dropBytes, dropSeconds, dropMode, errorAck, ackDelay, stopAcks, throttle, serverErrors, bandwidth, refuse,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -66,6 +67,7 @@ internal static class LocalCommand
                     BindAddress = IPAddress.Parse(parse.GetValue(bind)!),
                     DataDirectory = parse.GetValue(dataDir),
                     Https = parse.GetValue(https),
+                    Http2 = parse.GetValue(http2),
                     AccessKey = parse.GetValue(accessKey),
                     SecretKey = parse.GetValue(secretKey),
                     Region = parse.GetValue(region)!,
