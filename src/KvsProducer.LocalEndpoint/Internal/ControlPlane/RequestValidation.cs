@@ -111,16 +111,66 @@ internal static partial class RequestValidation
             }
 
             Length(value, $"Tags.{key}", 0, 256);
+            if (!TagPattern().IsMatch(value))
+            {
+                throw Invalid(value, $"Tags.{key}", @"Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*", "use letters, digits, spaces and _ . : / = + - @");
+            }
         }
     }
 
     public static void TagKey(string key)
     {
         Length(key, "TagKey", 1, 128);
+        if (!TagPattern().IsMatch(key))
+        {
+            throw Invalid(key, "TagKey", @"Member must satisfy regular expression pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$", "use letters, digits, spaces and _ . : / = + - @");
+        }
+
         if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
         {
             throw ServiceError.InvalidArgument($"Tag key '{key}' uses the reserved prefix 'aws:': choose another key.");
         }
+    }
+
+    /// <summary>kinesis-video-media FragmentNumberString: 1–128 decimal digits.</summary>
+    public static string FragmentNumber(string? value, string field)
+    {
+        if (value is null)
+        {
+            throw Missing(field);
+        }
+
+        Length(value, field, 1, 128);
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                throw Invalid(value, field, "Member must satisfy regular expression pattern: ^[0-9]+$", "pass a FragmentNumber from ListFragments or a previous GetMedia");
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>kinesis-video-media ContinuationToken: 1–128 of [a-zA-Z0-9_.-].</summary>
+    public static string ContinuationToken(string? value)
+    {
+        const string field = "StartSelector.ContinuationToken";
+        if (value is null)
+        {
+            throw Missing(field);
+        }
+
+        Length(value, field, 1, 128);
+        foreach (char c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            {
+                throw Invalid(value, field, "Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\.\\-]+$", "pass the AWS_KINESISVIDEO_CONTINUATION_TOKEN of a previous GetMedia");
+            }
+        }
+
+        return value;
     }
 
     public static ServiceError Missing(string field) =>
@@ -156,6 +206,9 @@ internal static partial class RequestValidation
 
     [GeneratedRegex(@"^[\w\-\.\+]+/[\w\-\.\+]+(,[\w\-\.\+]+/[\w\-\.\+]+)*$", RegexOptions.CultureInvariant)]
     private static partial Regex MediaTypePattern();
+
+    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TagPattern();
 
     [GeneratedRegex(@"^arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex ArnPattern();

@@ -133,6 +133,8 @@ internal sealed class PutMediaHandler
                         {
                             parser.Feed(segment.Span);
                         }
+
+                        session.FlushLive();
                     }
                     finally
                     {

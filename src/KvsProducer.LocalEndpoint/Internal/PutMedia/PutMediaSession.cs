@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using KvsProducer.LocalEndpoint.Internal.Json;
+using KvsProducer.LocalEndpoint.Internal.Live;
 using KvsProducer.LocalEndpoint.Internal.Mkv;
 using KvsProducer.LocalEndpoint.Internal.Storage;
 
@@ -99,6 +100,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         if (_current is { File: { } file } fragment)
         {
             file.Dispose();
+            fragment.Live?.Abort();
             TryDelete(_stream.Fragments.PathOf(fragment.FileName!));
         }
 
@@ -106,6 +108,19 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
     }
 
     public void Dispose() => Abandon();
+
+    /// <summary>
+    /// Makes the bytes received so far readable by live GetMedia readers (called after each read
+    /// of the body, not per frame): flushes the fragment file to the OS and publishes its length.
+    /// </summary>
+    public void FlushLive()
+    {
+        if (_current is { File: { } file, Live: { } live } fragment)
+        {
+            file.Flush();
+            live.Flushed(fragment.StoredBytes);
+        }
+    }
 
     public void OnBytes(MkvRegion region, ReadOnlySpan<byte> bytes)
     {
@@ -250,15 +265,15 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         _pendingMetadataItems = 0;
         _acks.Add(new FragmentAck(AckEventType.Buffering, fragment.Timecode, fragment.Number));
 
-        if (_store)
-        {
-            fragment.FileName = fragment.Number + ".mkv";
-            fragment.File = new FileStream(_stream.Fragments.PathOf(fragment.FileName), FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024);
-            fragment.File.Write(_pendingTags.WrittenSpan);
-            fragment.File.Write(fragment.Head.WrittenSpan);
-        }
-
+        // Written for every stream: with retention 0 the file is the live buffer's only (kvs-protocol.md §2.2).
+        fragment.FileName = fragment.Number + ".mkv";
+        string path = _stream.Fragments.PathOf(fragment.FileName);
+        fragment.File = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        fragment.File.Write(_pendingTags.WrittenSpan);
+        fragment.File.Write(fragment.Head.WrittenSpan);
         fragment.StoredBytes = _pendingTags.WrittenCount + fragment.Head.WrittenCount;
+        fragment.Live = new LiveFragment(fragment.Number, fragment.ServerTimestampMs, fragment.ProducerTimestampMs, _sessionHeader!.Bytes, path, ownsFile: !_store);
+        _stream.Live.Add(fragment.Live, fragment.ServerTimestampMs);
         _pendingTags.Clear();
         fragment.Head.Clear();
     }
@@ -332,8 +347,11 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         _previousLastBlock = fragment.LastBlock;
         _acks.Add(new FragmentAck(AckEventType.Received, fragment.Timecode, fragment.Number));
         _current = null;
+        fragment.File!.Flush();
+        fragment.Live!.Finish(fragment.StoredBytes);
         if (!_store)
         {
+            fragment.File.Dispose();
             return;
         }
 
@@ -448,5 +466,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         public string? FileName { get; set; }
 
         public FileStream? File { get; set; }
+
+        public LiveFragment? Live { get; set; }
     }
 }

@@ -29,29 +29,41 @@ internal static class MediaChunkWriter
 
     public static async Task WriteAsync(Stream output, FragmentStore store, FragmentRecord fragment, long nowMs, CancellationToken cancellationToken)
     {
-        var prefix = new ArrayBufferWriter<byte>(4096);
-        prefix.Write(EbmlHeader);
-        prefix.Write(SegmentUnknownSize);
-        prefix.Write(await File.ReadAllBytesAsync(store.PathOf(fragment.HeaderFile), cancellationToken).ConfigureAwait(false));
-        WriteTags(prefix,
-        [
-            ("AWS_KINESISVIDEO_FRAGMENT_NUMBER", fragment.Number),
-            ("AWS_KINESISVIDEO_SERVER_TIMESTAMP", Seconds(fragment.ServerTimestampMs)),
-            ("AWS_KINESISVIDEO_PRODUCER_TIMESTAMP", Seconds(fragment.ProducerTimestampMs)),
-        ]);
-        await output.WriteAsync(prefix.WrittenMemory, cancellationToken).ConfigureAwait(false);
-
+        byte[] header = await File.ReadAllBytesAsync(store.PathOf(fragment.HeaderFile), cancellationToken).ConfigureAwait(false);
+        await WritePrefixAsync(output, header, fragment.Number, fragment.ServerTimestampMs, fragment.ProducerTimestampMs, cancellationToken).ConfigureAwait(false);
         await using (var file = new FileStream(store.PathOf(fragment.File), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true))
         {
             await file.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
         }
 
+        await WriteSuffixAsync(output, fragment.Number, fragment.ServerTimestampMs, nowMs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What precedes the fragment's own bytes: EBML header, Segment, producer header, service Tags #1.</summary>
+    public static async Task WritePrefixAsync(Stream output, ReadOnlyMemory<byte> header, string number, long serverTimestampMs, long producerTimestampMs, CancellationToken cancellationToken)
+    {
+        var prefix = new ArrayBufferWriter<byte>(4096);
+        prefix.Write(EbmlHeader);
+        prefix.Write(SegmentUnknownSize);
+        prefix.Write(header.Span);
+        WriteTags(prefix,
+        [
+            ("AWS_KINESISVIDEO_FRAGMENT_NUMBER", number),
+            ("AWS_KINESISVIDEO_SERVER_TIMESTAMP", Seconds(serverTimestampMs)),
+            ("AWS_KINESISVIDEO_PRODUCER_TIMESTAMP", Seconds(producerTimestampMs)),
+        ]);
+        await output.WriteAsync(prefix.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What follows the fragment: service Tags #2 (millis behind now, continuation token), then a flush.</summary>
+    public static async Task WriteSuffixAsync(Stream output, string number, long serverTimestampMs, long nowMs, CancellationToken cancellationToken)
+    {
         var suffix = new ArrayBufferWriter<byte>(256);
         WriteTags(suffix,
         [
-            ("AWS_KINESISVIDEO_MILLIS_BEHIND_NOW", Math.Max(0, nowMs - fragment.ServerTimestampMs).ToString(CultureInfo.InvariantCulture)),
+            ("AWS_KINESISVIDEO_MILLIS_BEHIND_NOW", Math.Max(0, nowMs - serverTimestampMs).ToString(CultureInfo.InvariantCulture)),
             // kvs-protocol.md §6.7: in both captures the token equals the fragment number.
-            ("AWS_KINESISVIDEO_CONTINUATION_TOKEN", fragment.Number),
+            ("AWS_KINESISVIDEO_CONTINUATION_TOKEN", number),
         ]);
         await output.WriteAsync(suffix.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using KvsProducer.LocalEndpoint.Internal.ControlPlane;
 using KvsProducer.LocalEndpoint.Internal.Json;
+using KvsProducer.LocalEndpoint.Internal.Live;
 using KvsProducer.LocalEndpoint.Internal.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -95,36 +96,80 @@ internal sealed class ReadBackApi
         StoredStream stream = _api.Resolve(request.StreamName, request.StreamARN);
         StartSelector selector = request.StartSelector ?? throw RequestValidation.Missing("StartSelector");
         FragmentRecord[] existing = stream.Fragments.Snapshot();
-        int index = selector.StartSelectorType switch
+        // Where to begin: an index into the archived fragments, then the live buffer after a
+        // fragment number (or, before anything was sent, after a live-buffer sequence).
+        int index = existing.Length;
+        string? lastSent = null;
+        long liveAfter = long.MinValue;
+        switch (selector.StartSelectorType)
         {
-            "EARLIEST" => 0,
-            "NOW" => existing.Length,
-            "FRAGMENT_NUMBER" => After(existing, selector.AfterFragmentNumber ?? throw RequestValidation.Missing("StartSelector.AfterFragmentNumber")),
-            "CONTINUATION_TOKEN" => After(existing, selector.ContinuationToken ?? throw RequestValidation.Missing("StartSelector.ContinuationToken")),
-            "PRODUCER_TIMESTAMP" => Containing(existing, selector.StartTimestamp, f => f.ProducerTimestampMs),
-            "SERVER_TIMESTAMP" => Containing(existing, selector.StartTimestamp, f => f.ServerTimestampMs),
-            null => throw RequestValidation.Missing("StartSelector.StartSelectorType"),
-            _ => throw RequestValidation.Invalid(selector.StartSelectorType, "StartSelector.StartSelectorType", "Member must satisfy enum value set: [FRAGMENT_NUMBER, SERVER_TIMESTAMP, PRODUCER_TIMESTAMP, NOW, EARLIEST, CONTINUATION_TOKEN]", "use EARLIEST to read from the start"),
-        };
+            case "EARLIEST":
+                index = 0;
+                break;
+            case "NOW":
+                // kvs-protocol.md §7.1 "NOW: the latest chunk": the fragment being received, from its start.
+                liveAfter = stream.Live.NowSequence();
+                break;
+            case "FRAGMENT_NUMBER":
+                lastSent = RequestValidation.FragmentNumber(selector.AfterFragmentNumber, "StartSelector.AfterFragmentNumber");
+                index = After(stream, existing, lastSent);
+                break;
+            case "CONTINUATION_TOKEN":
+                lastSent = RequestValidation.ContinuationToken(selector.ContinuationToken);
+                index = After(stream, existing, lastSent);
+                break;
+            case "PRODUCER_TIMESTAMP":
+                index = Containing(existing, selector.StartTimestamp, f => f.ProducerTimestampMs);
+                lastSent = index > 0 ? existing[index - 1].Number : null;
+                break;
+            case "SERVER_TIMESTAMP":
+                index = Containing(existing, selector.StartTimestamp, f => f.ServerTimestampMs);
+                lastSent = index > 0 ? existing[index - 1].Number : null;
+                break;
+            case null:
+                throw RequestValidation.Missing("StartSelector.StartSelectorType");
+            default:
+                throw RequestValidation.Invalid(selector.StartSelectorType, "StartSelector.StartSelectorType", "Member must satisfy enum value set: [FRAGMENT_NUMBER, SERVER_TIMESTAMP, PRODUCER_TIMESTAMP, NOW, EARLIEST, CONTINUATION_TOKEN]", "use EARLIEST to read from the start");
+        }
 
+        // Issue 10: status line and headers go out at once, even when no fragment exists yet, so
+        // clients (awscli, boto3, the JS SDK) see the response start instead of timing out.
         context.Response.StatusCode = 200;
         context.Response.ContentType = "video/webm";
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown);
         CancellationToken cancellationToken = linked.Token;
+        byte[] buffer = new byte[64 * 1024];
         try
         {
-            // kvs-protocol.md §7.1: chunks in fragment-number order, then live data as it arrives.
+            // kvs-protocol.md §7.1: archived chunks in fragment-number order first...
+            if (selector.StartSelectorType != "NOW")
+            {
+                while (index < existing.Length && !cancellationToken.IsCancellationRequested)
+                {
+                    await MediaChunkWriter.WriteAsync(context.Response.Body, stream.Fragments, existing[index], NowMs(), cancellationToken).ConfigureAwait(false);
+                    lastSent = existing[index].Number;
+                    index++;
+                    if (index == existing.Length)
+                    {
+                        existing = stream.Fragments.Snapshot();
+                    }
+                }
+            }
+
+            // ...then the live buffer: each later fragment as it arrives, frames as they come in.
             while (!cancellationToken.IsCancellationRequested && !stream.Deleted)
             {
-                Task appended = stream.Fragments.NextAppendAsync(cancellationToken);
-                FragmentRecord[] fragments = stream.Fragments.Snapshot();
-                for (; index < fragments.Length; index++)
+                LiveFragment? next = lastSent is null ? stream.Live.FirstAfter(liveAfter) : stream.Live.FirstAfter(lastSent);
+                if (next is null)
                 {
-                    await MediaChunkWriter.WriteAsync(context.Response.Body, stream.Fragments, fragments[index], _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
-                await appended.ConfigureAwait(false);
+                await LiveTail.WriteAsync(context.Response.Body, next, buffer, NowMs, cancellationToken).ConfigureAwait(false);
+                lastSent = next.Number;
             }
         }
         catch (OperationCanceledException)
@@ -161,15 +206,23 @@ internal sealed class ReadBackApi
         }
     }
 
-    private static int After(FragmentRecord[] fragments, string number)
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // An archived fragment, or one still in the live buffer (retention 0 keeps nothing archived).
+    private static int After(StoredStream stream, FragmentRecord[] fragments, string number)
     {
         int i = Array.FindIndex(fragments, f => f.Number == number);
-        if (i < 0)
+        if (i >= 0)
         {
-            throw ServiceError.ResourceNotFound($"Fragment '{number}' is not in the stream: take a number from ListFragments or a previous GetMedia.");
+            return i + 1;
         }
 
-        return i + 1;
+        if (stream.Live.Find(number) is not null)
+        {
+            return fragments.Length;
+        }
+
+        throw ServiceError.ResourceNotFound($"Fragment '{number}' is not in the stream: take a number from ListFragments or a previous GetMedia.");
     }
 
     private static int Containing(FragmentRecord[] fragments, double? startTimestamp, Func<FragmentRecord, long> timestamp)

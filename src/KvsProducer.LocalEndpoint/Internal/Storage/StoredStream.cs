@@ -1,4 +1,5 @@
 using KvsProducer.LocalEndpoint.Internal.Json;
+using KvsProducer.LocalEndpoint.Internal.Live;
 
 namespace KvsProducer.LocalEndpoint.Internal.Storage;
 
@@ -15,6 +16,9 @@ internal sealed class StoredStream
     public StreamState State { get; }
 
     public FragmentStore Fragments { get; }
+
+    /// <summary>The last minutes of fragments, the one being received included, for live GetMedia (retention 0 too).</summary>
+    public LiveBuffer Live { get; } = new();
 
     /// <summary>Set when the stream is deleted, so live PutMedia sessions stop with ERROR 4507.</summary>
     public volatile bool Deleted;
