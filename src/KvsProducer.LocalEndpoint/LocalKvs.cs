@@ -98,7 +98,7 @@ public sealed class LocalKvs : IAsyncDisposable
             controlPlane,
             new ReadBackApi(controlPlane, options.TimeProvider, shutdown.Token),
             new PutMediaHandler(options, controlPlane, numbers, faults, logger, shutdown.Token),
-            options.AuthenticationEnabled ? new SignatureVerifier(options.AccessKey!, options.SecretKey!, options.TimeProvider) : null,
+            options.AuthenticationEnabled ? new SignatureVerifier(options.AccessKey!, options.SecretKey!, options.Region, options.SessionToken, options.TimeProvider) : null,
             faults,
             logger);
 

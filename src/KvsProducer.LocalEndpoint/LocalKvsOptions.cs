@@ -37,7 +37,13 @@ public sealed record LocalKvsOptions
     /// <summary>Secret key matching <see cref="AccessKey"/>.</summary>
     public string? SecretKey { get; init; }
 
-    /// <summary>Region used in stream ARNs (requests may sign for any region).</summary>
+    /// <summary>
+    /// Session token that signed requests must carry in <c>X-Amz-Security-Token</c>, as with
+    /// temporary credentials; only checked when set (with <see cref="AccessKey"/>), ignored otherwise.
+    /// </summary>
+    public string? SessionToken { get; init; }
+
+    /// <summary>Region used in stream ARNs; with signature checks on, requests must be signed for it (InvalidSignatureException otherwise).</summary>
     public string Region { get; init; } = "us-west-2";
 
     /// <summary>Account id used in stream ARNs.</summary>
@@ -101,6 +107,11 @@ public sealed record LocalKvsOptions
         if (string.IsNullOrEmpty(AccessKey) != string.IsNullOrEmpty(SecretKey))
         {
             throw new ArgumentException($"Set both {nameof(AccessKey)} and {nameof(SecretKey)} to verify signatures, or neither to accept any request.", nameof(AccessKey));
+        }
+
+        if (SessionToken is not null && !AuthenticationEnabled)
+        {
+            throw new ArgumentException($"{nameof(SessionToken)} is checked only with {nameof(AccessKey)} and {nameof(SecretKey)}: set them too, or leave {nameof(SessionToken)} unset.", nameof(SessionToken));
         }
 
         if (Http2 && !Https)

@@ -21,7 +21,8 @@ internal static class LocalCommand
         var http2 = new Option<bool>("--http2") { Description = "With --https, also offer HTTP/2 (ALPN h2). Off by default: the official C producer's PutMedia signature only verifies over HTTP/1.1; unverified against the real service." };
         var accessKey = new Option<string?>("--access-key") { Description = "Verify SigV4 signatures made with this access key id (requires --secret-key)." };
         var secretKey = new Option<string?>("--secret-key") { Description = "Secret key matching --access-key." };
-        var region = new Option<string>("--region") { Description = "Region used in stream ARNs.", DefaultValueFactory = _ => "us-west-2" };
+        var sessionToken = new Option<string?>("--session-token") { Description = "With --access-key, also require this session token (X-Amz-Security-Token); without it tokens are ignored." };
+        var region = new Option<string>("--region") { Description = "Region used in stream ARNs; with --access-key, requests must be signed for it.", DefaultValueFactory = _ => "us-west-2" };
         var seed = new Option<int>("--fault-seed") { Description = "Seed for rate-based faults (same seed, same faults)." };
         var dropBytes = new Option<long?>("--drop-after-bytes") { Description = "Fault: drop each PutMedia connection after N body bytes." };
         var dropSeconds = new Option<double?>("--drop-after-seconds") { Description = "Fault: drop each PutMedia connection N seconds after it started." };
@@ -36,7 +37,7 @@ internal static class LocalCommand
 
         var command = new Command("local", "Run a local Kinesis Video Streams endpoint (control plane, PutMedia with ACKs, read-back, faults) on 127.0.0.1.")
         {
-            port, bind, dataDir, https, http2, accessKey, secretKey, region, seed, dropBytes, dropSeconds, dropMode, errorAck, ackDelay, stopAcks, throttle, serverErrors, bandwidth, refuse,
+            port, bind, dataDir, https, http2, accessKey, secretKey, sessionToken, region, seed, dropBytes, dropSeconds, dropMode, errorAck, ackDelay, stopAcks, throttle, serverErrors, bandwidth, refuse,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -70,6 +71,7 @@ internal static class LocalCommand
                     Http2 = parse.GetValue(http2),
                     AccessKey = parse.GetValue(accessKey),
                     SecretKey = parse.GetValue(secretKey),
+                    SessionToken = parse.GetValue(sessionToken),
                     Region = parse.GetValue(region)!,
                     Faults = faults,
                 };

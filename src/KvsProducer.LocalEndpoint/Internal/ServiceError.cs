@@ -55,6 +55,12 @@ internal sealed class ServiceError : Exception
 
     public static ServiceError ResourceNotFound(string message) => new("ResourceNotFoundException", 404, message);
 
+    // kinesisvideo model: AccessDeniedException carries 401 (kvs-protocol.md §2.3).
+    public static ServiceError AccessDenied(string message) => new("AccessDeniedException", 401, message);
+
+    // kinesisvideo model (edge configuration operations): 404.
+    public static ServiceError StreamEdgeConfigurationNotFound(string message) => new("StreamEdgeConfigurationNotFoundException", 404, message);
+
     public static ServiceError UnknownOperation(string message) => new("UnknownOperationException", 404, message);
 
     // kvs-protocol.md §2.3: generic AWS authentication errors.

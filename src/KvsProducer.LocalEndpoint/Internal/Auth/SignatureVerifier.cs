@@ -21,12 +21,16 @@ internal sealed class SignatureVerifier
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
     private readonly string _accessKey;
     private readonly string _secretKey;
+    private readonly string _region;
+    private readonly string? _sessionToken;
     private readonly TimeProvider _time;
 
-    public SignatureVerifier(string accessKey, string secretKey, TimeProvider time)
+    public SignatureVerifier(string accessKey, string secretKey, string region, string? sessionToken, TimeProvider time)
     {
         _accessKey = accessKey;
         _secretKey = secretKey;
+        _region = region;
+        _sessionToken = sessionToken;
         _time = time;
     }
 
@@ -87,6 +91,28 @@ internal sealed class SignatureVerifier
         if (!string.Equals(scope[0], _accessKey, StringComparison.Ordinal))
         {
             throw ServiceError.UnrecognizedClient($"The security token included in the request is invalid: access key '{scope[0]}' is not the one this endpoint was started with.");
+        }
+
+        // The service's answer to a scope for another region (AWS SigV4 errors); the region is the endpoint's own.
+        if (!string.Equals(scope[2], _region, StringComparison.Ordinal))
+        {
+            throw ServiceError.InvalidSignature($"Credential should be scoped to a valid region, not '{scope[2]}': this endpoint serves {_region} (LocalKvsOptions.Region, kvs local --region).");
+        }
+
+        // Session tokens are checked only when the endpoint was given one (LocalKvsOptions.SessionToken):
+        // then the request must carry exactly that token; otherwise tokens are ignored.
+        if (_sessionToken is not null)
+        {
+            string? token = request.Headers["X-Amz-Security-Token"].ToString() is { Length: > 0 } header ? header : Find(parameters, "X-Amz-Security-Token");
+            if (token is null)
+            {
+                throw ServiceError.UnrecognizedClient("The security token included in the request is invalid: this endpoint was started with a session token, so send it in X-Amz-Security-Token.");
+            }
+
+            if (!string.Equals(token, _sessionToken, StringComparison.Ordinal))
+            {
+                throw ServiceError.UnrecognizedClient("The security token included in the request is invalid: it is not the session token this endpoint was started with.");
+            }
         }
 
         if (scope[3] != "kinesisvideo")

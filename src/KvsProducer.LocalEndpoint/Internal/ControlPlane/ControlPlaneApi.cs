@@ -175,7 +175,7 @@ internal sealed class ControlPlaneApi
 
     private ListStreamsResponse ListStreams(ListStreamsRequest request)
     {
-        int max = request.MaxResults ?? 10_000;
+        long max = request.MaxResults ?? 10_000;
         if (max is < 1 or > 10_000)
         {
             throw ServiceError.InvalidArgument($"1 validation error detected: Value '{max}' at 'MaxResults' failed to satisfy constraint: Member must have value between 1 and 10000.");
@@ -337,6 +337,12 @@ internal sealed class ControlPlaneApi
             state.DataRetentionInHours = updated;
             state.Version = NewVersion();
         });
+
+        // Applied at once, not at the next PutMedia (issue 10): fragments now outside retention go;
+        // with retention 0 nothing archived is kept [inferred: the model says 0 keeps no data].
+        int hours = _registry.Read(() => stream.State.DataRetentionInHours);
+        long nowMs = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        stream.Fragments.PruneOlderThan(hours == 0 ? long.MaxValue : nowMs - (hours * 3_600_000L));
         return EmptyObject;
     }
 
@@ -355,6 +361,26 @@ internal sealed class ControlPlaneApi
         });
         return EmptyObject;
     }
+
+    /// <summary>UpdateStreamStorageConfiguration: the stream's default storage tier (HOT or WARM), version-checked.</summary>
+    public void SetStorageTier(StoredStream stream, string currentVersion, string tier)
+    {
+        RequestValidation.Version(currentVersion);
+        if (tier is not "HOT" and not "WARM")
+        {
+            throw RequestValidation.Invalid(tier, "StreamStorageConfiguration.DefaultStorageTier", "Member must satisfy enum value set: [HOT, WARM]", "use HOT or WARM");
+        }
+
+        _registry.Update(stream, state =>
+        {
+            CheckVersion(state, currentVersion);
+            state.StorageTier = tier;
+            state.Version = NewVersion();
+        });
+    }
+
+    /// <summary>The stream's default storage tier; HOT when never set [inferred: HOT is the service's default tier].</summary>
+    public string StorageTier(StoredStream stream) => _registry.Read(() => stream.State.StorageTier ?? "HOT");
 
     private static void CheckVersion(StreamState state, string currentVersion)
     {
@@ -399,7 +425,7 @@ internal sealed class ControlPlaneApi
         }
         catch (JsonException e)
         {
-            throw ServiceError.Serialization($"The request body is not the expected JSON: {e.Message}");
+            throw JsonErrors.Describe(e);
         }
     }
 

@@ -24,6 +24,7 @@ internal sealed class RequestRouter
     private const string ErrorNamespace = ":https://kinesisvideo.amazonaws.com/doc/2017-09-30/";
 
     private readonly ControlPlaneApi _controlPlane;
+    private readonly FeatureApi _features;
     private readonly ReadBackApi _readBack;
     private readonly PutMediaHandler _putMedia;
     private readonly SignatureVerifier? _verifier;
@@ -33,6 +34,7 @@ internal sealed class RequestRouter
     public RequestRouter(ControlPlaneApi controlPlane, ReadBackApi readBack, PutMediaHandler putMedia, SignatureVerifier? verifier, FaultInjector faults, ILogger logger)
     {
         _controlPlane = controlPlane;
+        _features = new FeatureApi(controlPlane);
         _readBack = readBack;
         _putMedia = putMedia;
         _verifier = verifier;
@@ -66,7 +68,7 @@ internal sealed class RequestRouter
             }
 
             bool controlPlane = ControlPlaneApi.Handles(path);
-            if (!controlPlane && !ReadBackApi.Handles(path))
+            if (!controlPlane && !ReadBackApi.Handles(path) && !FeatureApi.Handles(path))
             {
                 await UnknownOperationAsync(context).ConfigureAwait(false);
                 return;
@@ -91,7 +93,7 @@ internal sealed class RequestRouter
                     await _readBack.GetMediaForFragmentListAsync(context, body).ConfigureAwait(false);
                     break;
                 default:
-                    await WriteJsonAsync(context, _controlPlane.Invoke(path, body.Span)).ConfigureAwait(false);
+                    await WriteJsonAsync(context, controlPlane ? _controlPlane.Invoke(path, body.Span) : _features.Invoke(path, body.Span)).ConfigureAwait(false);
                     break;
             }
         }

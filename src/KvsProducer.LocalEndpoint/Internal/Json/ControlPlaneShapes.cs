@@ -80,7 +80,7 @@ internal sealed class GetDataEndpointResponse
 
 internal sealed class ListStreamsRequest
 {
-    public int? MaxResults { get; set; }
+    public long? MaxResults { get; set; }
 
     public string? NextToken { get; set; }
 

@@ -28,7 +28,7 @@ internal sealed class ListFragmentsRequest
 
     public string? StreamARN { get; set; }
 
-    public int? MaxResults { get; set; }
+    public long? MaxResults { get; set; }
 
     public string? NextToken { get; set; }
 

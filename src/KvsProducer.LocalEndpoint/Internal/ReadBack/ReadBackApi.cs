@@ -30,7 +30,7 @@ internal sealed class ReadBackApi
     public byte[] ListFragments(ReadOnlySpan<byte> body)
     {
         ListFragmentsRequest request = ControlPlaneApi.Read(body, LocalKvsJsonContext.Default.ListFragmentsRequest);
-        int max = request.MaxResults ?? 1000;
+        long max = request.MaxResults ?? 1000;
         if (max is < 1 or > 1000)
         {
             throw ServiceError.InvalidArgument($"1 validation error detected: Value '{max}' at 'MaxResults' failed to satisfy constraint: Member must have value between 1 and 1000.");
