@@ -74,9 +74,20 @@ Task("Build")
     });
 });
 
+Task("Clients")
+    .Description("Installs the npm clients the endpoint tests run (tests/clients/js, from its package-lock.json).")
+    .Does(() =>
+{
+    if (StartProcess("npm", new ProcessSettings { Arguments = "ci --no-audit --no-fund", WorkingDirectory = "tests/clients/js" }) != 0)
+    {
+        throw new Exception("npm ci in tests/clients/js failed.");
+    }
+});
+
 Task("Test")
     .Description("Builds everything and runs every test; prints one 'N passed, N failed' line.")
     .IsDependentOn("Build")
+    .IsDependentOn("Clients")
     .IsDependentOn("Native-Arm64") // built once here, so the arm64 tests never race to build it
     .Does(() =>
 {

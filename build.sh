@@ -14,7 +14,7 @@ apt_packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gir1.2-gst-rtsp-server-1.0 python3-gi
   qemu-user-static crossbuild-essential-arm64
-  awscli python3-boto3 curl
+  awscli python3-boto3 curl nodejs
 )
 
 # linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").
@@ -38,6 +38,11 @@ if ((${#missing[@]} > 0)); then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
     -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+fi
+
+# The JS client tests need npm; Debian ships it apart from nodejs (NodeSource's nodejs includes it).
+if ! command -v npm >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 npm >/dev/null
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
