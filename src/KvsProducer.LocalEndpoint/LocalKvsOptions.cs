@@ -82,6 +82,9 @@ public sealed record LocalKvsOptions
     /// <summary>kvs-protocol.md §2.2: a new stream reports CREATING this long before ACTIVE (PutMedia before then gets ERROR 4008); zero makes it ACTIVE at once.</summary>
     public TimeSpan StreamCreationDelay { get; init; }
 
+    /// <summary>kvs-protocol.md §2.2: a deleted stream reports DELETING to DescribeStream this long (its name cannot be reused meanwhile); zero removes it at once.</summary>
+    public TimeSpan StreamDeletionDelay { get; init; }
+
     /// <summary>kvs-protocol.md §5.3: most streams the endpoint holds (AccountStreamLimitExceeded above it).</summary>
     public int MaxStreams { get; init; } = 10_000;
 
@@ -137,6 +140,11 @@ public sealed record LocalKvsOptions
         if (StreamCreationDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(StreamCreationDelay), StreamCreationDelay, $"{nameof(StreamCreationDelay)} must not be negative.");
+        }
+
+        if (StreamDeletionDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StreamDeletionDelay), StreamDeletionDelay, $"{nameof(StreamDeletionDelay)} must not be negative.");
         }
 
         ArgumentNullException.ThrowIfNull(Faults);

@@ -52,6 +52,24 @@ public sealed class RetentionTests
     }
 
     [Test]
+    public async Task Decreasing_the_retention_prunes_at_once_without_waiting_for_the_next_upload()
+    {
+        var clock = new ManualClock();
+        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { DataDirectory = _dataDirectory, TimeProvider = clock });
+        using var api = new KvsApi(kvs.Url);
+        await api.CreateStreamAsync("cam", retentionHours: 3);
+        await UploadAsync(kvs.Url, T0);
+        clock.Advance(TimeSpan.FromHours(2));
+        string version = (await api.DescribeAsync("cam")).GetProperty("Version").GetString()!;
+
+        ApiResult updated = await api.CallAsync("updateDataRetention", $$"""{"StreamName":"cam","CurrentVersion":"{{version}}","Operation":"DECREASE_DATA_RETENTION","DataRetentionChangeInHours":2}""");
+        ApiResult listed = await api.CallAsync("listFragments", """{"StreamName":"cam"}""");
+
+        Assert.That(updated.Status, Is.EqualTo(200), updated.ToString());
+        Assert.That(listed.Body.GetProperty("Fragments").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
     public async Task Fragments_within_the_retention_are_kept()
     {
         var clock = new ManualClock();

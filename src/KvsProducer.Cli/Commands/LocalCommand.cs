@@ -23,6 +23,8 @@ internal static class LocalCommand
         var secretKey = new Option<string?>("--secret-key") { Description = "Secret key matching --access-key." };
         var sessionToken = new Option<string?>("--session-token") { Description = "With --access-key, also require this session token (X-Amz-Security-Token); without it tokens are ignored." };
         var region = new Option<string>("--region") { Description = "Region used in stream ARNs; with --access-key, requests must be signed for it.", DefaultValueFactory = _ => "us-west-2" };
+        var creationDelay = new Option<double>("--creation-delay") { Description = "Seconds a new stream stays CREATING before ACTIVE, as the service does (PutMedia meanwhile gets ERROR 4008).", DefaultValueFactory = _ => 1.0 };
+        var deletionDelay = new Option<double>("--deletion-delay") { Description = "Seconds a deleted stream reports DELETING to DescribeStream.", DefaultValueFactory = _ => 2.0 };
         var seed = new Option<int>("--fault-seed") { Description = "Seed for rate-based faults (same seed, same faults)." };
         var dropBytes = new Option<long?>("--drop-after-bytes") { Description = "Fault: drop each PutMedia connection after N body bytes." };
         var dropSeconds = new Option<double?>("--drop-after-seconds") { Description = "Fault: drop each PutMedia connection N seconds after it started." };
@@ -37,7 +39,7 @@ internal static class LocalCommand
 
         var command = new Command("local", "Run a local Kinesis Video Streams endpoint (control plane, PutMedia with ACKs, read-back, faults) on 127.0.0.1.")
         {
-            port, bind, dataDir, https, http2, accessKey, secretKey, sessionToken, region, seed, dropBytes, dropSeconds, dropMode, errorAck, ackDelay, stopAcks, throttle, serverErrors, bandwidth, refuse,
+            port, bind, dataDir, https, http2, accessKey, secretKey, sessionToken, region, creationDelay, deletionDelay, seed, dropBytes, dropSeconds, dropMode, errorAck, ackDelay, stopAcks, throttle, serverErrors, bandwidth, refuse,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -73,6 +75,8 @@ internal static class LocalCommand
                     SecretKey = parse.GetValue(secretKey),
                     SessionToken = parse.GetValue(sessionToken),
                     Region = parse.GetValue(region)!,
+                    StreamCreationDelay = TimeSpan.FromSeconds(parse.GetValue(creationDelay)),
+                    StreamDeletionDelay = TimeSpan.FromSeconds(parse.GetValue(deletionDelay)),
                     Faults = faults,
                 };
             }

@@ -26,6 +26,9 @@ internal sealed class ControlPlaneApi
     private readonly LocalKvsOptions _options;
     private readonly Func<string> _dataEndpoint;
 
+    // Streams deleted less than StreamDeletionDelay ago: DescribeStream reports them DELETING.
+    private readonly Dictionary<string, (StreamInfo Info, double DeletedAt)> _deleting = new(StringComparer.Ordinal);
+
     public ControlPlaneApi(StreamRegistry registry, LocalKvsOptions options, Func<string> dataEndpoint)
     {
         _registry = registry;
@@ -44,7 +47,7 @@ internal sealed class ControlPlaneApi
         return path switch
         {
             "/createStream" => Serialize(CreateStream(Read(json, LocalKvsJsonContext.Default.CreateStreamRequest)), LocalKvsJsonContext.Default.CreateStreamResponse),
-            "/describeStream" => Serialize(new DescribeStreamResponse { StreamInfo = Info(Resolve(Read(json, LocalKvsJsonContext.Default.StreamSelector))) }, LocalKvsJsonContext.Default.DescribeStreamResponse),
+            "/describeStream" => Serialize(new DescribeStreamResponse { StreamInfo = Describe(Read(json, LocalKvsJsonContext.Default.StreamSelector)) }, LocalKvsJsonContext.Default.DescribeStreamResponse),
             "/getDataEndpoint" => Serialize(GetDataEndpoint(Read(json, LocalKvsJsonContext.Default.GetDataEndpointRequest)), LocalKvsJsonContext.Default.GetDataEndpointResponse),
             "/listStreams" => Serialize(ListStreams(Read(json, LocalKvsJsonContext.Default.ListStreamsRequest)), LocalKvsJsonContext.Default.ListStreamsResponse),
             "/deleteStream" => DeleteStream(Read(json, LocalKvsJsonContext.Default.DeleteStreamRequest)),
@@ -101,6 +104,33 @@ internal sealed class ControlPlaneApi
 
     private StoredStream Resolve(StreamSelector selector) => Resolve(selector.StreamName, selector.StreamARN);
 
+    private StreamInfo Describe(StreamSelector selector)
+    {
+        try
+        {
+            return Info(Resolve(selector));
+        }
+        catch (ServiceError e) when (e.Status == 404 && Deleting(selector.StreamName, selector.StreamARN) is { } deleting)
+        {
+            return deleting;
+        }
+    }
+
+    /// <summary>kvs-protocol.md §2.2 Status: a stream deleted less than <see cref="LocalKvsOptions.StreamDeletionDelay"/> ago is DELETING.</summary>
+    private StreamInfo? Deleting(string? name, string? arn)
+    {
+        double now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        lock (_deleting)
+        {
+            foreach (string key in _deleting.Where(d => d.Value.DeletedAt <= now - _options.StreamDeletionDelay.TotalSeconds).Select(d => d.Key).ToList())
+            {
+                _deleting.Remove(key);
+            }
+
+            return _deleting.Values.Select(d => d.Info).FirstOrDefault(i => (name is null || i.StreamName == name) && (arn is null || i.StreamARN == arn));
+        }
+    }
+
     private CreateStreamResponse CreateStream(CreateStreamRequest request)
     {
         if (request.StreamName is null)
@@ -127,6 +157,11 @@ internal sealed class ControlPlaneApi
         if (tier is not null and not "HOT" and not "WARM")
         {
             throw RequestValidation.Invalid(tier, "StreamStorageConfiguration.DefaultStorageTier", "Member must satisfy enum value set: [HOT, WARM]", "use HOT or WARM");
+        }
+
+        if (Deleting(request.StreamName, null) is not null)
+        {
+            throw ServiceError.ResourceInUse($"The stream '{request.StreamName}' is being deleted (DELETING): create it again in a moment.");
         }
 
         if (_registry.Count >= _options.MaxStreams)
@@ -233,7 +268,23 @@ internal sealed class ControlPlaneApi
         }
 
         StoredStream stream = Resolve(null, request.StreamARN);
+        StreamInfo info = Info(stream);
         _registry.Remove(stream, request.CurrentVersion);
+        stream.Live.Clear();
+        if (_options.StreamDeletionDelay > TimeSpan.Zero)
+        {
+            lock (_deleting)
+            {
+                var deleting = new StreamInfo
+                {
+                    DeviceName = info.DeviceName, StreamName = info.StreamName, StreamARN = info.StreamARN, MediaType = info.MediaType,
+                    KmsKeyId = info.KmsKeyId, Version = info.Version, Status = "DELETING", CreationTime = info.CreationTime,
+                    DataRetentionInHours = info.DataRetentionInHours,
+                };
+                _deleting[info.StreamARN!] = (deleting, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+            }
+        }
+
         return EmptyObject;
     }
 
