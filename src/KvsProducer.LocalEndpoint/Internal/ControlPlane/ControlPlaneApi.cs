@@ -216,7 +216,7 @@ internal sealed class ControlPlaneApi
             throw ServiceError.InvalidArgument($"1 validation error detected: Value '{max}' at 'MaxResults' failed to satisfy constraint: Member must have value between 1 and 10000.");
         }
 
-        RequestValidation.NextToken(request.NextToken);
+        RequestValidation.NextToken(request.NextToken, 512);
         string? prefix = null;
         if (request.StreamNameCondition is { } condition)
         {
@@ -327,7 +327,7 @@ internal sealed class ControlPlaneApi
 
         foreach (string key in request.TagKeyList)
         {
-            RequestValidation.Length(key ?? throw RequestValidation.Missing("TagKeyList.member"), "TagKeyList.member", 1, 128);
+            RequestValidation.TagKey(key ?? throw RequestValidation.Missing("TagKeyList.member"));
         }
 
         StoredStream stream = Resolve(request.StreamName, request.StreamARN);

@@ -85,6 +85,16 @@ internal static partial class RequestValidation
         }
     }
 
+    /// <summary>kinesis-video-archived-media NextToken: 1–4096 base64 characters.</summary>
+    public static void ArchivedNextToken(string value)
+    {
+        Length(value, "NextToken", 1, 4096);
+        if (!ArchivedNextTokenPattern().IsMatch(value))
+        {
+            throw Invalid(value, "NextToken", "Member must satisfy regular expression pattern: [a-zA-Z0-9+/]+={0,2}", "pass the NextToken of the previous page unchanged");
+        }
+    }
+
     public static void Tags(Dictionary<string, string>? tags, bool required)
     {
         if (tags is null)
@@ -206,6 +216,9 @@ internal static partial class RequestValidation
 
     [GeneratedRegex(@"^[\w\-\.\+]+/[\w\-\.\+]+(,[\w\-\.\+]+/[\w\-\.\+]+)*$", RegexOptions.CultureInvariant)]
     private static partial Regex MediaTypePattern();
+
+    [GeneratedRegex(@"^[a-zA-Z0-9+/]+={0,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ArchivedNextTokenPattern();
 
     [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();

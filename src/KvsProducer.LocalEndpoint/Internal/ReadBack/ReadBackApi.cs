@@ -41,6 +41,7 @@ internal sealed class ReadBackApi
         FragmentSelector? selector = request.FragmentSelector;
         if (request.NextToken is not null)
         {
+            RequestValidation.ArchivedNextToken(request.NextToken);
             (start, selector) = DecodeToken(request.NextToken);
         }
 
@@ -194,6 +195,7 @@ internal sealed class ReadBackApi
         var selected = new List<FragmentRecord>(numbers.Count);
         foreach (string number in numbers)
         {
+            RequestValidation.FragmentNumber(number, "Fragments.member");
             selected.Add(byNumber.GetValueOrDefault(number)
                 ?? throw ServiceError.ResourceNotFound($"Fragment '{number}' is not in stream '{stream.State.Name}': take numbers from ListFragments."));
         }
