@@ -182,6 +182,11 @@ public sealed class LocalKvs : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        foreach (StoredStream stream in _registry.ListSorted())
+        {
+            stream.Live.Clear(); // retention-0 fragments exist only in the live buffer: their files go with it
+        }
+
         _registry.Dispose();
         _certificate?.Dispose();
         _shutdown.Dispose();
