@@ -48,6 +48,26 @@ public sealed class CliCommandTests
     }
 
     [Test]
+    public async Task Kvs_local_refuses_http2_without_https_naming_both_options()
+    {
+        var error = new StringWriter();
+        TextWriter original = Console.Error;
+        Console.SetError(error);
+        int code;
+        try
+        {
+            code = await Root(LocalCommand.Create()).Parse(["local", "--port", "0", "--http2"]).InvokeAsync();
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("Http2").And.Contain("Https"));
+    }
+
+    [Test]
     public async Task Kvs_local_rejects_a_malformed_error_ack_flag()
     {
         var error = new StringWriter();

@@ -9,7 +9,7 @@ public class TlsStreamingTests
     [CancelAfter(60_000)]
     public async Task Frames_reach_an_https_endpoint_trusted_through_the_ca_bundle(bool http2, CancellationToken cancellationToken)
     {
-        await using var local = await LocalKvsFixture.StartAsync(options => options with { Https = true });
+        await using var local = await LocalKvsFixture.StartAsync(options => options with { Https = true, Http2 = http2 });
         await using var producer = new KinesisVideoProducer(local.ProducerOptions with { CaBundlePath = local.Kvs.CertificatePath, UseHttp2 = http2 });
         await using var stream = await producer.StartStreamAsync(new StreamDefinition(http2 ? "tls-h2" : "tls-h1") { CreateIfMissing = true }, cancellationToken);
         var run = StreamRun.Of(stream);

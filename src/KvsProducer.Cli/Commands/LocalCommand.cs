@@ -118,6 +118,12 @@ internal static class LocalCommand
 
                 return 0;
             }
+            catch (ArgumentException e)
+            {
+                // An option combination LocalKvsOptions refuses (e.g. --http2 without --https).
+                await Console.Error.WriteLineAsync($"kvs local: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
             catch (IOException e)
             {
                 await Console.Error.WriteLineAsync($"kvs local: cannot listen on {options.BindAddress}:{options.Port}: {e.Message} (choose another --port, or 0 for any free one).").ConfigureAwait(false);
