@@ -59,6 +59,21 @@ public sealed class CProducerOverHttpsTests
         }
     }
 
+    [Test]
+    public async Task With_http2_offered_the_c_producer_signature_cannot_verify_which_is_why_it_is_off_by_default()
+    {
+        await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions { Https = true, Http2 = true, AccessKey = AccessKey, SecretKey = SecretKey, LoggerFactory = TestLog.Factory });
+        await CurlAsync(kvs, "/createStream", ["-H", "content-type: application/json", "--data-binary", """{"StreamName":"c-sdk-h2","DataRetentionInHours":1}"""]);
+
+        ExternalProcess put = await CurlAsync(
+            kvs,
+            "/putMedia",
+            ["--data-binary", "x", "-H", "connection: keep-alive", "-H", "transfer-encoding: chunked", "-H", "x-amzn-stream-name: c-sdk-h2"]);
+
+        Assert.That(put.Stderr, Does.Contain("< HTTP/2 403"), put.Stderr);
+        Assert.That(put.Stdout, Does.Contain("signature"));
+    }
+
     private static Task<ExternalProcess> CurlAsync(LocalKvs kvs, string path, IEnumerable<string> arguments, string? stdinFile = null) =>
         ExternalProcess.RunAsync(
             "curl",
