@@ -6,8 +6,8 @@ namespace KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 
 /// <summary>
 /// The MPEG-DASH manifest (ISO/IEC 23009-1) of a session: one video Representation whose
-/// SegmentList names getMP4InitFragment.mp4 and one getMP4MediaFragment.mp4 per fragment, with a
-/// SegmentTimeline of the fragments' durations. ON_DEMAND is a static MPD; LIVE and LIVE_REPLAY
+/// SegmentList names getMP4InitFragment.mp4 and one getMP4MediaFragment.mp4 per fragment, and the mean fragment duration (FFmpeg's DASH reader
+/// plays one segment less when SegmentList carries a SegmentTimeline, so none is written). ON_DEMAND is a static MPD; LIVE and LIVE_REPLAY
 /// are dynamic and re-fetched (minimumUpdatePeriod).
 /// </summary>
 internal static class DashManifest
@@ -36,13 +36,6 @@ internal static class DashManifest
         text.Append(CultureInfo.InvariantCulture, $"        <SegmentList timescale=\"{Mp4Writer.Timescale}\" presentationTimeOffset=\"{firstMs}\" duration=\"{(entries.Count == 0 ? 1000 : total / entries.Count)}\">\n");
         string escapedToken = SecurityElement.Escape(token);
         text.Append(CultureInfo.InvariantCulture, $"          <Initialization sourceURL=\"getMP4InitFragment.mp4?SessionToken={escapedToken}&amp;TrackNumber=1{(entries.Count > 0 ? "&amp;FragmentNumber=" + entries[0].Fragment.Number : "")}\"/>\n");
-        text.Append("          <SegmentTimeline>\n");
-        foreach (PlaylistEntry entry in entries)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"            <S t=\"{entry.Fragment.ProducerTimestampMs}\" d=\"{entry.DurationMs}\"/>\n");
-        }
-
-        text.Append("          </SegmentTimeline>\n");
         foreach (PlaylistEntry entry in entries)
         {
             text.Append(CultureInfo.InvariantCulture, $"          <SegmentURL media=\"getMP4MediaFragment.mp4?FragmentNumber={entry.Fragment.Number}&amp;SessionToken={escapedToken}&amp;TrackNumber=1\"/>\n");
