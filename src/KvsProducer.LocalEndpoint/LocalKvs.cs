@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using KvsProducer.LocalEndpoint.Internal;
 using KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 using KvsProducer.LocalEndpoint.Internal.Auth;
-using KvsProducer.LocalEndpoint.Internal.Console;
+using KvsProducer.LocalEndpoint.Internal.WebConsole;
 using KvsProducer.LocalEndpoint.Internal.ControlPlane;
 using KvsProducer.LocalEndpoint.Internal.Faults;
 using KvsProducer.LocalEndpoint.Internal.Hosting;
@@ -106,7 +106,7 @@ public sealed class LocalKvs : IAsyncDisposable
             logger)
         {
             ArchivedMedia = archivedMedia,
-            Console = new ConsoleSite(controlPlane, registry, archivedMedia),
+            WebConsole = new ConsoleSite(controlPlane, registry, archivedMedia),
         };
 
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 using KvsProducer.LocalEndpoint.Internal.Auth;
-using KvsProducer.LocalEndpoint.Internal.Console;
+using KvsProducer.LocalEndpoint.Internal.WebConsole;
 using KvsProducer.LocalEndpoint.Internal.ControlPlane;
 using KvsProducer.LocalEndpoint.Internal.Faults;
 using KvsProducer.LocalEndpoint.Internal.Json;
@@ -36,7 +36,7 @@ internal sealed class RequestRouter
     public ArchivedMediaApi? ArchivedMedia { get; init; }
 
     /// <summary>The web console at <c>/</c>; set by <see cref="LocalKvs"/> after construction.</summary>
-    public ConsoleSite? Console { get; init; }
+    public ConsoleSite? WebConsole { get; init; }
 
     public RequestRouter(ControlPlaneApi controlPlane, ReadBackApi readBack, PutMediaHandler putMedia, SignatureVerifier? verifier, FaultInjector faults, ILogger logger)
     {
@@ -68,9 +68,9 @@ internal sealed class RequestRouter
                 return;
             }
 
-            if (Console is not null && !HttpMethods.IsPost(context.Request.Method) && ConsoleSite.Handles(path))
+            if (WebConsole is not null && !HttpMethods.IsPost(context.Request.Method) && ConsoleSite.Handles(path))
             {
-                await Console.ServeAsync(context, path).ConfigureAwait(false);
+                await WebConsole.ServeAsync(context, path).ConfigureAwait(false);
                 return;
             }
 

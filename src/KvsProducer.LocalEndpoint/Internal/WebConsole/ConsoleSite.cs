@@ -5,7 +5,7 @@ using KvsProducer.LocalEndpoint.Internal.Json;
 using KvsProducer.LocalEndpoint.Internal.Storage;
 using Microsoft.AspNetCore.Http;
 
-namespace KvsProducer.LocalEndpoint.Internal.Console;
+namespace KvsProducer.LocalEndpoint.Internal.WebConsole;
 
 /// <summary>
 /// The web console at the endpoint's root: a page (embedded wwwroot/), the vendored hls.js, and

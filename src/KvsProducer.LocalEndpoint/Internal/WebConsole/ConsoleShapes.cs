@@ -1,6 +1,6 @@
 using KvsProducer.LocalEndpoint.Internal.Json;
 
-namespace KvsProducer.LocalEndpoint.Internal.Console;
+namespace KvsProducer.LocalEndpoint.Internal.WebConsole;
 
 // What the console page reads from /console/api/*.
 

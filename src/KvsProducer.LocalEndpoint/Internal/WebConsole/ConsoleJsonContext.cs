@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace KvsProducer.LocalEndpoint.Internal.Console;
+namespace KvsProducer.LocalEndpoint.Internal.WebConsole;
 
 /// <summary>Source-generated JSON for the console resources (AOT-safe).</summary>
 [JsonSerializable(typeof(List<ConsoleStream>))]

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace KvsProducer.LocalEndpoint.Internal.Console;
+namespace KvsProducer.LocalEndpoint.Internal.WebConsole;
 
 /// <summary>The console's static files, embedded from wwwroot/ (so the console works offline, from the package).</summary>
 internal static class ConsoleAssets
