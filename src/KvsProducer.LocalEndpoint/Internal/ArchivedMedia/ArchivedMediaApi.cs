@@ -23,15 +23,17 @@ internal sealed class ArchivedMediaApi
     private readonly ControlPlaneApi _api;
     private readonly TimeProvider _time;
     private readonly StreamingSessions _sessions;
+    private readonly ImagesApi _images;
 
     public ArchivedMediaApi(ControlPlaneApi api, TimeProvider time)
     {
         _api = api;
         _time = time;
         _sessions = new StreamingSessions(time);
+        _images = new ImagesApi(api);
     }
 
-    public static bool Handles(string path) => path is "/getHLSStreamingSessionURL" or "/getDASHStreamingSessionURL" or "/getClip";
+    public static bool Handles(string path) => path is "/getHLSStreamingSessionURL" or "/getDASHStreamingSessionURL" or "/getClip" or "/getImages";
 
     public static bool HandlesResource(string path) => path.StartsWith("/hls/v1/", StringComparison.Ordinal) || path.StartsWith("/dash/v1/", StringComparison.Ordinal);
 
@@ -44,6 +46,10 @@ internal sealed class ArchivedMediaApi
                 break;
             case "/getDASHStreamingSessionURL":
                 await WriteAsync(context, "application/json", Serialize(await CreateDashSessionAsync(context.Request, Read(body, ArchivedMediaJsonContext.Default.GetDashStreamingSessionUrlRequest), context.RequestAborted).ConfigureAwait(false), ArchivedMediaJsonContext.Default.GetDashStreamingSessionUrlResponse)).ConfigureAwait(false);
+                break;
+            case "/getImages":
+                GetImagesResponse images = await _images.GetImagesAsync(Read(body, ArchivedMediaJsonContext.Default.GetImagesRequest), context.RequestAborted).ConfigureAwait(false);
+                await WriteAsync(context, "application/json", Serialize(images, ArchivedMediaJsonContext.Default.GetImagesResponse)).ConfigureAwait(false);
                 break;
             default:
                 await WriteAsync(context, "video/mp4", await ClipAsync(Read(body, ArchivedMediaJsonContext.Default.GetClipRequest), context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);

@@ -9,4 +9,6 @@ namespace KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 [JsonSerializable(typeof(GetDashStreamingSessionUrlRequest))]
 [JsonSerializable(typeof(GetDashStreamingSessionUrlResponse))]
 [JsonSerializable(typeof(GetClipRequest))]
+[JsonSerializable(typeof(GetImagesRequest))]
+[JsonSerializable(typeof(GetImagesResponse))]
 internal sealed partial class ArchivedMediaJsonContext : JsonSerializerContext;

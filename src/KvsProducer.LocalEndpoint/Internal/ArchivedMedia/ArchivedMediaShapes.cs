@@ -75,3 +75,46 @@ internal sealed class GetClipRequest
 
     public ArchivedFragmentSelector? ClipFragmentSelector { get; set; }
 }
+
+internal sealed class GetImagesRequest
+{
+    public string? StreamName { get; set; }
+
+    public string? StreamARN { get; set; }
+
+    public string? ImageSelectorType { get; set; }
+
+    public double? StartTimestamp { get; set; }
+
+    public double? EndTimestamp { get; set; }
+
+    public long? SamplingInterval { get; set; }
+
+    public string? Format { get; set; }
+
+    public Dictionary<string, string>? FormatConfig { get; set; }
+
+    public int? WidthPixels { get; set; }
+
+    public int? HeightPixels { get; set; }
+
+    public long? MaxResults { get; set; }
+
+    public string? NextToken { get; set; }
+}
+
+internal sealed class ImageResult
+{
+    public double TimeStamp { get; set; }
+
+    public string? Error { get; set; }
+
+    public string? ImageContent { get; set; }
+}
+
+internal sealed class GetImagesResponse
+{
+    public List<ImageResult> Images { get; set; } = [];
+
+    public string? NextToken { get; set; }
+}

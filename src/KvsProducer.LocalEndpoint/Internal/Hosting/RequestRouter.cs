@@ -111,7 +111,7 @@ internal sealed class RequestRouter
                 case "/getMediaForFragmentList":
                     await _readBack.GetMediaForFragmentListAsync(context, body).ConfigureAwait(false);
                     break;
-                case "/getHLSStreamingSessionURL" or "/getDASHStreamingSessionURL" or "/getClip":
+                case "/getHLSStreamingSessionURL" or "/getDASHStreamingSessionURL" or "/getClip" or "/getImages":
                     await ArchivedMedia!.InvokeAsync(context, path, body).ConfigureAwait(false);
                     break;
                 default:
