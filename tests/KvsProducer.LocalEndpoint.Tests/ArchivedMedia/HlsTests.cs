@@ -54,6 +54,43 @@ public sealed class HlsTests
     }
 
     [Test]
+    public async Task Live_replay_without_end_lists_from_the_start_and_stays_open()
+    {
+        string start = _stream.FirstProducerTimestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string media = await MediaPlaylistAsync("""{"StreamName":"camera","PlaybackMode":"LIVE_REPLAY","HLSFragmentSelector":{"FragmentSelectorType":"PRODUCER_TIMESTAMP","TimestampRange":{"StartTimestamp":""" + start + "}}}");
+
+        Assert.That(Regex.Matches(media, "#EXTINF:").Count, Is.EqualTo(3));
+        Assert.That(media, Does.Not.Contain("#EXT-X-ENDLIST"));
+    }
+
+    [Test]
+    public async Task Live_replay_with_a_passed_end_lists_up_to_it_and_ends()
+    {
+        string range = System.Text.Json.JsonSerializer.Serialize(new { StartTimestamp = _stream.FirstProducerTimestamp, EndTimestamp = _stream.FirstProducerTimestamp + 1.5 });
+        string media = await MediaPlaylistAsync($$$"""{"StreamName":"camera","PlaybackMode":"LIVE_REPLAY","HLSFragmentSelector":{"FragmentSelectorType":"PRODUCER_TIMESTAMP","TimestampRange":{{{range}}}}}""");
+
+        Assert.That(Regex.Matches(media, "#EXTINF:").Count, Is.EqualTo(2));
+        Assert.That(media, Does.Contain("#EXT-X-ENDLIST"));
+    }
+
+    [Test]
+    public async Task DisplayFragmentTimestamp_ALWAYS_adds_program_date_time_per_fragment()
+    {
+        string media = await MediaPlaylistAsync("""{"StreamName":"camera","DisplayFragmentTimestamp":"ALWAYS","HLSFragmentSelector":{"FragmentSelectorType":"PRODUCER_TIMESTAMP"}}""");
+        string expected = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(_stream.LastProducerTimestamp * 1000)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.That(Regex.Matches(media, "#EXT-X-PROGRAM-DATE-TIME:").Count, Is.EqualTo(3));
+        Assert.That(media, Does.Contain("#EXT-X-PROGRAM-DATE-TIME:" + expected));
+    }
+
+    private async Task<string> MediaPlaylistAsync(string request)
+    {
+        string url = await _stream.SessionUrlAsync("getHLSStreamingSessionURL", request, "HLSStreamingSessionURL");
+        using var http = new HttpClient();
+        return await http.GetStringAsync(url.Replace("getHLSMasterPlaylist", "getHLSMediaPlaylist", StringComparison.Ordinal));
+    }
+
+    [Test]
     public async Task Stream_without_retention_answers_NoDataRetentionException()
     {
         await _stream.Api.CallAsync("createStream", """{"StreamName":"no-retention","DataRetentionInHours":0}""");
