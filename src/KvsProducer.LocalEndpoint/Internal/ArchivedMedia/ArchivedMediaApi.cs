@@ -111,8 +111,11 @@ internal sealed class ArchivedMediaApi
 
             case "getMP4MediaFragment.mp4" when session.ContainerFormat == "FRAGMENTED_MP4":
             {
-                StoredFragment fragment = await StoredFragmentReader.ReadAsync(session.Stream.Fragments, Find(session, query["FragmentNumber"].ToString()), cancellationToken).ConfigureAwait(false);
-                await WriteAsync(context, "video/mp4", Mp4Writer.MediaSegment(fragment, 1)).ConfigureAwait(false);
+                FragmentRecord record = Find(session, query["FragmentNumber"].ToString());
+                StoredFragment fragment = await StoredFragmentReader.ReadAsync(session.Stream.Fragments, record, cancellationToken).ConfigureAwait(false);
+                // mfhd sequence numbers increase along the stream (ISO/IEC 14496-12 §8.8.5): the fragment's position.
+                uint sequence = (uint)Array.FindIndex(session.Stream.Fragments.Snapshot(), f => f.Number == record.Number) + 1;
+                await WriteAsync(context, "video/mp4", Mp4Writer.MediaSegment(fragment, Math.Max(1, sequence))).ConfigureAwait(false);
                 break;
             }
 

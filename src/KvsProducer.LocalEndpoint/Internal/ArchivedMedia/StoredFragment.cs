@@ -61,7 +61,5 @@ internal sealed class StoredFragment
         return [.. sorted.Select(t => t - delay)];
     }
 
-    public long DurationMs => FrameDurationsMs().Sum();
-
     public long StartMs => Frames.Count == 0 ? 0 : Frames.Min(f => f.TimeMs);
 }
