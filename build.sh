@@ -15,6 +15,8 @@ apt_packages=(
   gstreamer1.0-plugins-ugly gir1.2-gst-rtsp-server-1.0 python3-gi
   qemu-user-static crossbuild-essential-arm64
   awscli python3-boto3 curl nodejs
+  # The local endpoint's web console is tested in headless Chromium.
+  chromium
 )
 
 # linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").

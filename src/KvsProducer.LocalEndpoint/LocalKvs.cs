@@ -4,7 +4,9 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KvsProducer.LocalEndpoint.Internal;
+using KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 using KvsProducer.LocalEndpoint.Internal.Auth;
+using KvsProducer.LocalEndpoint.Internal.WebConsole;
 using KvsProducer.LocalEndpoint.Internal.ControlPlane;
 using KvsProducer.LocalEndpoint.Internal.Faults;
 using KvsProducer.LocalEndpoint.Internal.Hosting;
@@ -94,13 +96,18 @@ public sealed class LocalKvs : IAsyncDisposable
         var shutdown = new CancellationTokenSource();
         var numbers = new FragmentNumbers(options.TimeProvider, registry.ListSorted().Select(s => s.Fragments.LastNumber));
         var controlPlane = new ControlPlaneApi(registry, options, () => url!);
+        var archivedMedia = new ArchivedMediaApi(controlPlane, options.TimeProvider);
         var router = new RequestRouter(
             controlPlane,
             new ReadBackApi(controlPlane, options.TimeProvider, shutdown.Token),
             new PutMediaHandler(options, controlPlane, numbers, faults, logger, shutdown.Token),
             options.AuthenticationEnabled ? new SignatureVerifier(options.AccessKey!, options.SecretKey!, options.Region, options.SessionToken, options.TimeProvider) : null,
             faults,
-            logger);
+            logger)
+        {
+            ArchivedMedia = archivedMedia,
+            WebConsole = new ConsoleSite(controlPlane, registry, archivedMedia),
+        };
 
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));

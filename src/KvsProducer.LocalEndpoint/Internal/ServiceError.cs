@@ -53,6 +53,13 @@ internal sealed class ServiceError : Exception
 
     public static ServiceError NoDataRetention(string message) => new("NoDataRetentionException", 400, message);
 
+    // kinesis-video-archived-media model errors (HLS, DASH, GetClip, GetImages).
+    public static ServiceError UnsupportedStreamMediaType(string message) => new("UnsupportedStreamMediaTypeException", 400, message);
+
+    public static ServiceError MissingCodecPrivateData(string message) => new("MissingCodecPrivateDataException", 400, message);
+
+    public static ServiceError NotAuthorized(string message) => new("NotAuthorizedException", 401, message);
+
     public static ServiceError ResourceNotFound(string message) => new("ResourceNotFoundException", 404, message);
 
     // kinesisvideo model: AccessDeniedException carries 401 (kvs-protocol.md §2.3).

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text.Json;
+using KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 using KvsProducer.LocalEndpoint.Internal.Auth;
+using KvsProducer.LocalEndpoint.Internal.WebConsole;
 using KvsProducer.LocalEndpoint.Internal.ControlPlane;
 using KvsProducer.LocalEndpoint.Internal.Faults;
 using KvsProducer.LocalEndpoint.Internal.Json;
@@ -31,6 +33,12 @@ internal sealed class RequestRouter
     private readonly FaultInjector _faults;
     private readonly ILogger _logger;
 
+    /// <summary>HLS, DASH and GetClip; set by <see cref="LocalKvs"/> after construction.</summary>
+    public ArchivedMediaApi? ArchivedMedia { get; init; }
+
+    /// <summary>The web console at <c>/</c>; set by <see cref="LocalKvs"/> after construction.</summary>
+    public ConsoleSite? WebConsole { get; init; }
+
     public RequestRouter(ControlPlaneApi controlPlane, ReadBackApi readBack, PutMediaHandler putMedia, SignatureVerifier? verifier, FaultInjector faults, ILogger logger)
     {
         _controlPlane = controlPlane;
@@ -55,6 +63,19 @@ internal sealed class RequestRouter
                 return;
             }
 
+            // Session resources (HLS/DASH URLs carry their own token, as the service's do) and the console.
+            if (ArchivedMedia is not null && ArchivedMediaApi.HandlesResource(path))
+            {
+                await ArchivedMedia.ServeResourceAsync(context, path).ConfigureAwait(false);
+                return;
+            }
+
+            if (WebConsole is not null && !HttpMethods.IsPost(context.Request.Method) && ConsoleSite.Handles(path))
+            {
+                await WebConsole.ServeAsync(context, path).ConfigureAwait(false);
+                return;
+            }
+
             if (!HttpMethods.IsPost(context.Request.Method))
             {
                 throw ServiceError.UnknownOperation($"{context.Request.Method} {path}: every KVS API is a POST.");
@@ -68,7 +89,7 @@ internal sealed class RequestRouter
             }
 
             bool controlPlane = ControlPlaneApi.Handles(path);
-            if (!controlPlane && !ReadBackApi.Handles(path) && !FeatureApi.Handles(path))
+            if (!controlPlane && !ReadBackApi.Handles(path) && !FeatureApi.Handles(path) && !(ArchivedMedia is not null && ArchivedMediaApi.Handles(path)))
             {
                 await UnknownOperationAsync(context).ConfigureAwait(false);
                 return;
@@ -91,6 +112,9 @@ internal sealed class RequestRouter
                     break;
                 case "/getMediaForFragmentList":
                     await _readBack.GetMediaForFragmentListAsync(context, body).ConfigureAwait(false);
+                    break;
+                case "/getHLSStreamingSessionURL" or "/getDASHStreamingSessionURL" or "/getClip" or "/getImages":
+                    await ArchivedMedia!.InvokeAsync(context, path, body).ConfigureAwait(false);
                     break;
                 default:
                     await WriteJsonAsync(context, controlPlane ? _controlPlane.Invoke(path, body.Span) : _features.Invoke(path, body.Span)).ConfigureAwait(false);
