@@ -13,6 +13,9 @@ namespace KvsProducer.Sources;
 /// the first frames, then a slow exponential average), never from the stamps, so the two estimates do
 /// not feed back into each other. A gap far beyond the period — the camera restarted, the reader was
 /// paused — re-anchors on the arrival instead of stretching the frames in between.
+/// Each frame's duration is a promise the next stamp keeps (the fragmenter refuses a frame that starts
+/// inside the previous one): <see cref="DurationShare"/> of the period, so stamps can still close up a
+/// little on a camera running faster than the hint.
 /// </remarks>
 internal sealed class ArrivalClock
 {
@@ -24,6 +27,9 @@ internal sealed class ArrivalClock
 
     /// <summary>Frames over which a learnt period is the plain mean of the inter-arrival times.</summary>
     public const int LearningFrames = 30;
+
+    /// <summary>A frame's duration as a share of the period: the least step to the next stamp.</summary>
+    public const double DurationShare = 0.9;
 
     /// <summary>A stamp is at least this much after the previous one (MKV's timecodes are in milliseconds).</summary>
     public static readonly TimeSpan MinimumStep = TimeSpan.FromMilliseconds(1);
@@ -39,6 +45,7 @@ internal sealed class ArrivalClock
     private TimeSpan _anchor; // arrival of the first frame
     private TimeSpan _lastArrival;
     private TimeSpan _last;
+    private TimeSpan _lastDuration;
     private long _count;
 
     /// <param name="start">The stamp of the first frame.</param>
@@ -53,8 +60,8 @@ internal sealed class ArrivalClock
     /// <summary>The frame period: the hint, or what the arrivals have shown so far.</summary>
     public TimeSpan Period => _period;
 
-    /// <summary>The stamp of a frame that arrived at <paramref name="arrival"/> (any monotonic clock).</summary>
-    public TimeSpan Next(TimeSpan arrival)
+    /// <summary>The stamp and duration of a frame that arrived at <paramref name="arrival"/> (any monotonic clock).</summary>
+    public (TimeSpan Decoding, TimeSpan Duration) Next(TimeSpan arrival)
     {
         var sinceLastArrival = arrival - _lastArrival;
         _lastArrival = arrival;
@@ -62,7 +69,7 @@ internal sealed class ArrivalClock
         {
             _anchor = arrival;
             _last = _start;
-            return _last;
+            return Stamped();
         }
 
         var arrived = _start + (arrival - _anchor);
@@ -87,8 +94,14 @@ internal sealed class ArrivalClock
             stamp = predicted + error * TimeGain;
         }
 
-        _last = Max(stamp, _last + MinimumStep);
-        return _last;
+        _last = Max(stamp, _last + _lastDuration);
+        return Stamped();
+    }
+
+    private (TimeSpan Decoding, TimeSpan Duration) Stamped()
+    {
+        _lastDuration = Max(MinimumStep, _period * DurationShare);
+        return (_last, _lastDuration);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

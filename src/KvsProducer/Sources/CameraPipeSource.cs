@@ -115,8 +115,8 @@ internal sealed class CameraPipeSource : IFrameSource
 
                     waitingForKeyFrame = false;
                     pictures++;
-                    var decoding = clock.Next(arrival);
-                    yield return framer.Next(reader.AccessUnit, decoding, clock.Period);
+                    var (decoding, duration) = clock.Next(arrival);
+                    yield return framer.Next(reader.AccessUnit, decoding, duration);
                 }
             }
 

@@ -14,14 +14,14 @@ public sealed class ArrivalClockTests
         return Enumerable.Range(0, count).Select(i => TimeSpan.FromSeconds(5) + period * i + jitter * random.NextDouble()).ToArray();
     }
 
-    private static TimeSpan[] Stamp(ArrivalClock clock, IEnumerable<TimeSpan> arrivals) => arrivals.Select(clock.Next).ToArray();
+    private static TimeSpan[] Stamp(ArrivalClock clock, IEnumerable<TimeSpan> arrivals) => arrivals.Select(arrival => clock.Next(arrival).Decoding).ToArray();
 
     [Test]
     public void The_first_frame_is_stamped_at_the_start()
     {
         var clock = new ArrivalClock(TimeSpan.FromSeconds(100), null);
 
-        Assert.That(clock.Next(TimeSpan.FromSeconds(5)), Is.EqualTo(TimeSpan.FromSeconds(100)));
+        Assert.That(clock.Next(TimeSpan.FromSeconds(5)).Decoding, Is.EqualTo(TimeSpan.FromSeconds(100)));
     }
 
     [Test]
@@ -69,13 +69,25 @@ public sealed class ArrivalClockTests
     }
 
     [Test]
+    public void Each_frame_ends_before_the_next_begins_even_when_frames_arrive_early()
+    {
+        // Jitter of a whole period and a burst: the fragmenter refuses a frame that starts inside the previous one.
+        var clock = new ArrivalClock(TimeSpan.Zero, 30);
+        var arrivals = Arrivals(100, Period30, Period30).Concat(Enumerable.Repeat(TimeSpan.FromSeconds(5) + (Period30 * 101), 5)).Concat(Arrivals(50, Period30, Period30, seed: 9).Select(a => a + Period30 * 102));
+
+        var frames = arrivals.Select(clock.Next).ToArray();
+
+        Assert.That(frames.Zip(frames.Skip(1), (a, b) => b.Decoding - (a.Decoding + a.Duration)), Has.All.GreaterThanOrEqualTo(TimeSpan.Zero));
+    }
+
+    [Test]
     public void A_gap_of_seconds_reanchors_on_the_arrival_instead_of_stretching_the_frames()
     {
         var clock = new ArrivalClock(TimeSpan.Zero, 30);
         Stamp(clock, Enumerable.Range(0, 30).Select(i => Period30 * i));
 
         // The camera restarted: the next frame comes 5 s after the last one.
-        var afterGap = clock.Next(Period30 * 29 + TimeSpan.FromSeconds(5));
+        var afterGap = clock.Next(Period30 * 29 + TimeSpan.FromSeconds(5)).Decoding;
 
         Assert.That(afterGap, Is.EqualTo(Period30 * 29 + TimeSpan.FromSeconds(5)));
     }

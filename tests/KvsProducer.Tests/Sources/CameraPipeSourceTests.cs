@@ -203,6 +203,32 @@ public sealed class CameraPipeSourceTests
         }
     }
 
+    [Test]
+    public async Task Kvs_package_of_the_camera_gives_an_mkv_that_ffprobe_reads_with_every_frame_at_the_cameras_pace()
+    {
+        var directory = FfmpegTool.CreateTemporaryDirectory();
+        try
+        {
+            var output = Path.Combine(directory, "camera.mkv");
+
+            Assert.That(await KvsProducer.Tests.Cli.PackageCommandTests.Run("--source", Camera("?restart=never"), "--output", output), Is.Zero);
+
+            var frames = int.Parse(FfmpegTool.Ffprobe("-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", output).Trim(), CultureInfo.InvariantCulture);
+            var times = FfmpegTool.Ffprobe("-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", output)
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Multiple(() =>
+            {
+                Assert.That(frames, Is.EqualTo(ClipFrames));
+                Assert.That(FfmpegTool.Ffmpeg("-i", output, "-f", "null", "-"), Is.Empty, "ffmpeg -v error must print nothing");
+                Assert.That(times[^1] - times[0], Is.EqualTo((ClipFrames - 1) / ClipFps).Within(10).Percent, "the clip's 2 s at 25 fps");
+            });
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [TestCase("exec:rpicam-vid?restart=sometimes", "Source 'exec:rpicam-vid?restart=sometimes': restart=sometimes is not a restart policy; use restart=never, restart=on-failure or restart=always.")]
     [TestCase("exec:?fps=30", "Source 'exec:?fps=30' names no program: write exec:rpicam-vid -t 0 --inline -o - (the program must write H.264 to its standard output).")]
     [TestCase("stdin:?restart=always", "Source 'stdin:?restart=always': unknown option 'restart' for stdin: sources; known options: fps, codec.")]
