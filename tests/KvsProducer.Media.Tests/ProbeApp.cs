@@ -52,6 +52,14 @@ internal static class ProbeApp
     /// <summary>Runs a program to completion; fails the test on a non-zero exit or a timeout.</summary>
     public static (string Output, string Errors) Run(string program, string[] arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout)
     {
+        (string output, string errors, int exitCode) = RunAllowingFailure(program, arguments, environment, timeout);
+        Assert.That(exitCode, Is.Zero, $"{program} {string.Join(' ', arguments)} failed:\n{output}\n{errors}");
+        return (output, errors);
+    }
+
+    /// <summary>Runs a program to completion (failing the test on a timeout only); its output and exit code.</summary>
+    public static (string Output, string Errors, int ExitCode) RunAllowingFailure(string program, string[] arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout)
+    {
         var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
         {
@@ -68,7 +76,6 @@ internal static class ProbeApp
         }
 
         process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, $"{program} {string.Join(' ', arguments)} failed:\n{output.Result}\n{errors.Result}");
-        return (output.Result, errors.Result);
+        return (output.Result, errors.Result, process.ExitCode);
     }
 }
