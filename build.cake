@@ -79,6 +79,7 @@ Task("Publish-Arm64")
 Task("Build")
     .Description("Builds the native library and every managed project.")
     .IsDependentOn("Native")
+    .IsDependentOn("Native-Ffmpeg7") // before the managed build, which copies libkvsmedia-ffmpeg7.so next to the assemblies
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings
@@ -93,7 +94,6 @@ Task("Test")
     .Description("Builds everything and runs every test; prints one 'N passed, N failed' line.")
     .IsDependentOn("Build")
     .IsDependentOn("Native-Arm64") // built once here, so the arm64 tests never race to build it
-    .IsDependentOn("Native-Ffmpeg7") // the FFmpeg 7.1 builds the loading tests run against the unpacked 7.1 libraries
     .Does(() =>
 {
     var results = artifacts.Combine("test-results");

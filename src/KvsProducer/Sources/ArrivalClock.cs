@@ -9,9 +9,9 @@ namespace KvsProducer.Sources;
 /// The next time is predicted from the last one plus the frame period, and moved a small part
 /// (<see cref="TimeGain"/>) of the way towards the real arrival; so the camera's own pacing decides the
 /// long-run rate while a late or bunched-up frame moves the stamps only a little. Without an
-/// <c>fps</c> hint the period is learnt from the raw inter-arrival times alone (their plain mean over
-/// the first frames, then a slow exponential average), never from the stamps, so the two estimates do
-/// not feed back into each other. A gap far beyond the period — the camera restarted, the reader was
+/// <c>fps</c> hint the period is learnt from the raw inter-arrival times alone (their median over the
+/// first frames — a burst as the camera starts or the machine catches up does not count — then a slow
+/// exponential average), never from the stamps, so the two estimates do not feed back into each other. A gap far beyond the period — the camera restarted, the reader was
 /// paused — re-anchors on the arrival instead of stretching the frames in between.
 /// Each frame's duration is a promise the next stamp keeps (the fragmenter refuses a frame that starts
 /// inside the previous one): <see cref="DurationShare"/> of the period, so stamps can still close up a
@@ -25,7 +25,7 @@ internal sealed class ArrivalClock
     /// <summary>How fast a learnt period follows the arrivals once the first frames set it.</summary>
     public const double PeriodGain = 0.01;
 
-    /// <summary>Frames over which a learnt period is the plain mean of the inter-arrival times.</summary>
+    /// <summary>Frames over which a learnt period is the median of the inter-arrival times.</summary>
     public const int LearningFrames = 30;
 
     /// <summary>A frame's duration as a share of the period: the least step to the next stamp.</summary>
@@ -41,6 +41,8 @@ internal sealed class ArrivalClock
 
     private readonly TimeSpan _start;
     private readonly bool _periodFixed;
+    private readonly TimeSpan[] _learnt = new TimeSpan[LearningFrames];
+    private readonly TimeSpan[] _sorted = new TimeSpan[LearningFrames];
     private TimeSpan _period;
     private TimeSpan _anchor; // arrival of the first frame
     private TimeSpan _lastArrival;
@@ -84,9 +86,8 @@ internal sealed class ArrivalClock
         {
             if (!_periodFixed)
             {
-                // The first frames average the inter-arrival times; later ones correct the period slowly.
-                var gain = _count <= LearningFrames ? 1.0 / (_count - 1) : PeriodGain;
-                _period = Clamp(_period + (sinceLastArrival - _period) * gain);
+                // The first frames' median inter-arrival time; later ones correct the period slowly.
+                _period = Clamp(_count <= LearningFrames + 1 ? Median(sinceLastArrival) : _period + (sinceLastArrival - _period) * PeriodGain);
                 predicted = _last + _period;
                 error = arrived - predicted;
             }
@@ -102,6 +103,16 @@ internal sealed class ArrivalClock
     {
         _lastDuration = Max(MinimumStep, _period * DurationShare);
         return (_last, _lastDuration);
+    }
+
+    private TimeSpan Median(TimeSpan interArrival)
+    {
+        var count = (int)_count - 1; // inter-arrival times seen, this one included
+        _learnt[count - 1] = interArrival;
+        var sorted = _sorted.AsSpan(0, count);
+        _learnt.AsSpan(0, count).CopyTo(sorted);
+        sorted.Sort();
+        return sorted[count / 2];
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -90,7 +90,9 @@ internal sealed class CameraPipeSource : IFrameSource
     public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var clock = new ArrivalClock(_start, _framesPerSecond);
-        var framer = new AccessUnitFramer(Track.Codec, _framesPerSecond ?? 30, _start);
+        var framer = new AccessUnitFramer(Track.Codec, _framesPerSecond ?? 30, TimeSpan.Zero);
+        var nominalPeriod = TimeSpan.FromSeconds(1 / (_framesPerSecond ?? 30));
+        long decoded = 0;
         var origin = _time.GetTimestamp();
         var delay = FirstRestartDelay;
         var runsWithoutPictures = 0;
@@ -116,7 +118,12 @@ internal sealed class CameraPipeSource : IFrameSource
                     waitingForKeyFrame = false;
                     pictures++;
                     var (decoding, duration) = clock.Next(arrival);
-                    yield return framer.Next(reader.AccessUnit, decoding, duration);
+                    // Picture order counts give the display offset on a constant-rate timeline (the
+                    // recovery assumes one); that offset is put on the arrival stamp. Without B-frames
+                    // (rpicam-vid) it is 0: presentation = decoding.
+                    var nominal = framer.Next(reader.AccessUnit, nominalPeriod * decoded, nominalPeriod);
+                    decoded++;
+                    yield return new Frame(nominal.Data, decoding + (nominal.PresentationTime - nominal.DecodingTime), decoding, duration, nominal.Flags);
                 }
             }
 

@@ -44,6 +44,24 @@ public sealed class ArrivalClockTests
     }
 
     [Test]
+    public void A_burst_as_the_camera_starts_does_not_shrink_the_learnt_period()
+    {
+        // Four frames written at once (the camera's first frames, or a machine catching up), then 25 fps.
+        var period = TimeSpan.FromMilliseconds(40);
+        var arrivals = Enumerable.Range(0, 4).Select(i => TimeSpan.FromMilliseconds(i * 0.2))
+            .Concat(Enumerable.Range(1, 12).Select(i => period * i)).ToArray();
+        var clock = new ArrivalClock(TimeSpan.Zero, null);
+
+        var stamps = Stamp(clock, arrivals);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(clock.Period, Is.EqualTo(period));
+            Assert.That(stamps[^1] - stamps[^2], Is.GreaterThan(period * ArrivalClock.DurationShare), "the stamps are spaced at the camera's pace again");
+        });
+    }
+
+    [Test]
     public void Without_a_hint_stamps_keep_the_cameras_long_run_rate()
     {
         // A camera slightly off its nominal rate (29.97 fps): the stamps follow it, not 30 fps.
