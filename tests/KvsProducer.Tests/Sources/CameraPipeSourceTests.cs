@@ -232,6 +232,28 @@ public sealed class CameraPipeSourceTests
         }
     }
 
+    [Test]
+    public async Task Kvs_package_reads_the_camera_piped_into_its_standard_input()
+    {
+        var directory = FfmpegTool.CreateTemporaryDirectory();
+        try
+        {
+            var output = Path.Combine(directory, "stdin.mkv");
+            var kvs = Path.Combine(AppContext.BaseDirectory, "kvs.dll");
+            // The shell pipeline a user writes: rpicam-vid ... -o - | kvs package --source stdin:
+            using var pipeline = Process.Start("sh", ["-c", $"sh '{StandIn}' '{Clip}' 25 | dotnet '{kvs}' package --source 'stdin:?fps=25' --output '{output}'"]);
+            await pipeline.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.That(pipeline.ExitCode, Is.Zero);
+            Assert.That(int.Parse(FfmpegTool.Ffprobe("-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", output).Trim(), CultureInfo.InvariantCulture),
+                Is.EqualTo(ClipFrames));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [TestCase("exec:rpicam-vid?restart=sometimes", "Source 'exec:rpicam-vid?restart=sometimes': restart=sometimes is not a restart policy; use restart=never, restart=on-failure or restart=always.")]
     [TestCase("exec:?fps=30", "Source 'exec:?fps=30' names no program: write exec:rpicam-vid -t 0 --inline -o - (the program must write H.264 to its standard output).")]
     [TestCase("stdin:?restart=always", "Source 'stdin:?restart=always': unknown option 'restart' for stdin: sources; known options: fps, codec.")]
