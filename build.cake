@@ -1,5 +1,5 @@
 // KvsProducer build script (Cake). Run through ./build.sh, which installs what is missing first.
-//   ./build.sh --target=Build | Test | Demo | Bench | Native | Native-Arm64 | Pack | Publish-Arm64
+//   ./build.sh --target=Build | Test | Demo | Bench | Native | Native-Arm64 | Native-Ffmpeg7 | Pack | Publish-Arm64
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -9,10 +9,12 @@ var solution = "./KvsProducer.sln";
 var artifacts = MakeAbsolute(Directory("./artifacts"));
 
 // native/README.md: the same commands src/KvsProducer.Media runs before it builds.
-void BuildNative(string rid, string toolchain)
+// ffmpegSysroot: an unpacked Debian tree (native/ffmpeg7-sysroot.sh) to build against instead of the system's FFmpeg.
+void BuildNative(string rid, string toolchain, string ffmpegSysroot = null, string buildName = null)
 {
-    var build = $"native/build/{rid}";
-    var configure = $"-S native -B {build} -DCMAKE_BUILD_TYPE=Release" + (toolchain is null ? "" : $" -DCMAKE_TOOLCHAIN_FILE={toolchain}");
+    var build = $"native/build/{buildName ?? rid}";
+    var configure = $"-S native -B {build} -DCMAKE_BUILD_TYPE=Release" + (toolchain is null ? "" : $" -DCMAKE_TOOLCHAIN_FILE={toolchain}")
+        + (ffmpegSysroot is null ? "" : $" -DKVSMEDIA_FFMPEG_SYSROOT={MakeAbsolute(Directory(ffmpegSysroot)).FullPath}");
     foreach (var arguments in new[] { configure, $"--build {build} --parallel" })
     {
         if (StartProcess("cmake", new ProcessSettings { Arguments = arguments }) != 0)
@@ -21,7 +23,7 @@ void BuildNative(string rid, string toolchain)
         }
     }
 
-    Information($"native/build/{rid}/libkvsmedia.so");
+    Information($"{build}: " + string.Join(", ", GetFiles($"{build}/libkvsmedia*.so").Select(f => f.GetFilename().ToString())));
 }
 
 Task("Native")
@@ -31,6 +33,19 @@ Task("Native")
 Task("Native-Arm64")
     .Description("Cross-builds libkvsmedia for linux-arm64 (native/cmake/aarch64-linux-gnu.cmake).")
     .Does(() => BuildNative("linux-arm64", MakeAbsolute(File("native/cmake/aarch64-linux-gnu.cmake")).FullPath)); // cmake reads a relative toolchain path against the build tree
+
+Task("Native-Ffmpeg7")
+    .Description("Builds libkvsmedia-ffmpeg7.so for linux-x64 and linux-arm64 against Debian 13's FFmpeg 7.1, downloaded and unpacked (not installed) by native/ffmpeg7-sysroot.sh into native/build/ffmpeg7-sysroot.")
+    .Does(() =>
+{
+    if (StartProcess("bash", new ProcessSettings { Arguments = "native/ffmpeg7-sysroot.sh amd64 arm64" }) != 0)
+    {
+        throw new Exception("native/ffmpeg7-sysroot.sh failed (see above).");
+    }
+
+    BuildNative("linux-x64", null, "native/build/ffmpeg7-sysroot/amd64", "linux-x64-ffmpeg7");
+    BuildNative("linux-arm64", MakeAbsolute(File("native/cmake/aarch64-linux-gnu.cmake")).FullPath, "native/build/ffmpeg7-sysroot/arm64", "linux-arm64-ffmpeg7");
+});
 
 Task("Publish-Arm64")
     .Description("Publishes every sample for linux-arm64, framework-dependent and self-contained, into artifacts/publish/<sample>/<kind>.")
@@ -64,6 +79,7 @@ Task("Publish-Arm64")
 Task("Build")
     .Description("Builds the native library and every managed project.")
     .IsDependentOn("Native")
+    .IsDependentOn("Native-Ffmpeg7") // before the managed build, which copies libkvsmedia-ffmpeg7.so next to the assemblies
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings
@@ -162,6 +178,7 @@ Task("Pack")
     .Description("Packs KvsProducer, KvsProducer.Media (linux-x64 and linux-arm64 native libraries), KvsProducer.LocalEndpoint and the kvs tool into artifacts/packages.")
     .IsDependentOn("Native")
     .IsDependentOn("Native-Arm64")
+    .IsDependentOn("Native-Ffmpeg7")
     .Does(() =>
 {
     var packages = artifacts.Combine("packages");

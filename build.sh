@@ -17,6 +17,7 @@ apt_packages=(
   awscli python3-boto3 curl nodejs
   # The local endpoint's web console is tested in headless Chromium.
   chromium
+  patchelf
 )
 
 # linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").

@@ -7,6 +7,7 @@
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 
+#include "kvsmedia_compat.h"
 #include "kvsmedia_internal.h"
 
 static const char *option(const kvsmedia_source *source, const char *key, const char *fallback)
@@ -24,15 +25,16 @@ static long long numeric_option(const kvsmedia_source *source, const char *key, 
 static enum AVPixelFormat encoder_pixel_format(const AVCodec *codec)
 {
     /* Both libx264 and the Pi's v4l2m2m encoder take planar 4:2:0; prefer it whenever listed. */
-    if (codec->pix_fmts == NULL) {
+    const enum AVPixelFormat *formats = kvsmedia_encoder_pixel_formats(codec);
+    if (formats == NULL) {
         return AV_PIX_FMT_YUV420P;
     }
-    for (const enum AVPixelFormat *format = codec->pix_fmts; *format != AV_PIX_FMT_NONE; format++) {
+    for (const enum AVPixelFormat *format = formats; *format != AV_PIX_FMT_NONE; format++) {
         if (*format == AV_PIX_FMT_YUV420P) {
             return AV_PIX_FMT_YUV420P;
         }
     }
-    return codec->pix_fmts[0];
+    return formats[0];
 }
 
 /* Tries one encoder; returns 0 or an AVERROR, leaving *out NULL on failure. */

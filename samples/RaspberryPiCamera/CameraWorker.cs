@@ -1,5 +1,6 @@
 using KvsProducer;
 using KvsProducer.Media;
+using KvsProducer.Sources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -36,9 +37,10 @@ internal sealed partial class CameraWorker(KinesisVideoProducer producer, IConfi
             {
                 await StreamUntilStoppedAsync(source, mediaOptions, definition, stoppingToken);
             }
-            catch (MediaSourceException error) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception error) when (error is MediaSourceException or IOException && !stoppingToken.IsCancellationRequested)
             {
-                LogCameraFailed(error.Reason, error.Message, ReopenDelay);
+                // IOException: an exec:/fifo: camera pipe that failed again and again (rpicam-vid's own error in the message).
+                LogCameraFailed(error is MediaSourceException media ? media.Reason : MediaErrorReason.Other, error.Message, ReopenDelay);
                 try
                 {
                     await Task.Delay(ReopenDelay, stoppingToken);
@@ -53,7 +55,12 @@ internal sealed partial class CameraWorker(KinesisVideoProducer producer, IConfi
 
     private async Task StreamUntilStoppedAsync(string source, MediaSourceOptions mediaOptions, StreamDefinition definition, CancellationToken stoppingToken)
     {
-        await using var camera = await MediaSource.OpenAsync(source, mediaOptions, stoppingToken);
+        // exec:rpicam-vid ... (the camera module through libcamera), stdin: and fifo: are H.264 pipes the core
+        // reads itself; everything else (V4L2, RTSP, files, test patterns) goes through FFmpeg.
+        var uri = SourceUri.Parse(source);
+        await using IFrameSource camera = ElementaryStreamSources.CanOpen(uri)
+            ? ElementaryStreamSources.Open(uri, TimeSpan.Zero)
+            : await MediaSource.OpenAsync(source, mediaOptions, stoppingToken);
         await using var stream = await producer.StartStreamAsync(definition with { Tracks = [camera.Track] }, stoppingToken);
         var persisted = 0;
         stream.FragmentAcknowledged += (_, ack) =>
@@ -65,7 +72,7 @@ internal sealed partial class CameraWorker(KinesisVideoProducer producer, IConfi
         };
         stream.ErrorOccurred += (_, error) => LogStreamError(stream.Name, error.Error.Message);
         stream.FramesDropped += (_, dropped) => LogFramesDropped(stream.Name, dropped.FrameCount, dropped.Reason);
-        LogStreaming(camera.DisplayName, camera.EncoderName ?? "passthrough", stream.Name);
+        LogStreaming(camera is MediaSource media ? media.DisplayName : source, (camera as MediaSource)?.EncoderName ?? "passthrough", stream.Name);
 
         // The camera's timestamps start at 0: add the wall-clock time of the first frame.
         var start = TimeSpan.Zero;

@@ -14,7 +14,7 @@ internal sealed class SourceOptions
 {
     public Option<string> Source { get; } = new("--source", "-s")
     {
-        Description = "What to read: frames:DIR?fps=N, file:clip.h264|.h265|.mp4|.mkv|.ts, testsrc:?size=WxH&rate=N, rtsp://[user:pass@]host/path, v4l2:///dev/videoN.",
+        Description = "What to read: frames:DIR?fps=N, file:clip.h264|.h265|.mp4|.mkv|.ts, testsrc:?size=WxH&rate=N, rtsp://[user:pass@]host/path, v4l2:///dev/videoN, exec:rpicam-vid -t 0 --inline -o - (a camera program's H.264 on stdout), stdin:, fifo:PATH.",
         Required = true,
     };
 

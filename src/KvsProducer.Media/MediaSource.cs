@@ -362,10 +362,10 @@ public sealed class MediaSource : IFrameSource, IDisposable
             }
             catch (DllNotFoundException e)
             {
+                // The locator's account names the sonames looked for and found, and the apt command for this system.
                 throw new MediaSourceException(MediaErrorReason.NativeLibraryMissing,
-                    "libkvsmedia.so or the FFmpeg libraries it needs could not be loaded: install FFmpeg's runtime libraries " +
-                    "(Debian/Raspberry Pi OS: apt-get install libavformat59 libavdevice59 libavcodec59 libswscale6) and keep libkvsmedia.so " +
-                    "next to the application or in runtimes/<rid>/native.", e);
+                    (NativeLibraryLocator.Failure ?? "libkvsmedia.so or the FFmpeg libraries it needs could not be loaded.") +
+                    "\nKeep the libkvsmedia*.so files next to the application or in runtimes/<rid>/native.", e);
             }
 
             if (version != NativeMethods.AbiVersion)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvsProducer.Media.Probe;
 
 namespace KvsProducer.Media.Tests;
@@ -19,11 +18,9 @@ public sealed class Arm64ProbeTests
         SkipUnlessCrossToolsPresent();
         string[] uris = ["file:" + TestData.Clip("clip.mp4"), "file:" + TestData.Clip("clip.ts"), "testsrc:?size=320x240&rate=25"];
         const int maxFrames = 30;
-        string publishDirectory = Path.Combine(AppContext.BaseDirectory, "arm64-probe-linux-arm64");
-        string project = Path.Combine(RepositoryRoot(), "tests", "KvsProducer.Media.Tests", "arm64-probe", "KvsMediaProbe.csproj");
-        Run("dotnet", ["publish", project, "-r", "linux-arm64", "--self-contained", "-c", "Release", "-o", publishDirectory, "-nodeReuse:false", "-v:q"], TimeSpan.FromMinutes(4));
+        string publishDirectory = ProbeApp.Publish("linux-arm64");
 
-        string arm64 = Run(Qemu, [Path.Combine(publishDirectory, "KvsMediaProbe"), maxFrames.ToString(System.Globalization.CultureInfo.InvariantCulture), .. uris], TimeSpan.FromMinutes(2));
+        string arm64 = ProbeApp.Run(Qemu, [Path.Combine(publishDirectory, "KvsMediaProbe"), maxFrames.ToString(System.Globalization.CultureInfo.InvariantCulture), .. uris], null, TimeSpan.FromMinutes(2)).Output;
 
         string x64 = string.Concat(await Task.WhenAll(uris.Select(uri => ProbeReport.WriteAsync(uri, maxFrames))));
         Assert.Multiple(() =>
@@ -42,35 +39,5 @@ public sealed class Arm64ProbeTests
             Assert.Ignore($"linux-arm64 cross tools are absent ({string.Join(", ", missing)}): dpkg --add-architecture arm64 && apt-get update && " +
                 "apt-get install crossbuild-essential-arm64 libavcodec-dev:arm64 libavformat-dev:arm64 libavdevice-dev:arm64 libswscale-dev:arm64 qemu-user-static.");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "native", "CMakeLists.txt")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No repository root (with native/CMakeLists.txt) above {AppContext.BaseDirectory}.");
-    }
-
-    private static string Run(string program, string[] arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} did not finish within {timeout}.");
-        }
-
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, $"{program} {string.Join(' ', arguments)} failed:\n{output.Result}\n{errors.Result}");
-        return output.Result;
     }
 }

@@ -42,15 +42,19 @@ public sealed class PackageContentTests
         Assert.That(symbols.Entries.Select(e => e.FullName), Does.Contain(pdb));
     }
 
-    [TestCase("KvsProducer.Media", "", "linux-x64", ElfMachineX64)]
-    [TestCase("KvsProducer.Media", "", "linux-arm64", ElfMachineAarch64)]
-    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-x64", ElfMachineX64)]
-    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-arm64", ElfMachineAarch64)]
-    public void Packages_carry_the_native_library_built_for_each_runtime(string id, string root, string rid, ushort machine)
+    [TestCase("KvsProducer.Media", "", "linux-x64", "libkvsmedia.so", ElfMachineX64)]
+    [TestCase("KvsProducer.Media", "", "linux-arm64", "libkvsmedia.so", ElfMachineAarch64)]
+    [TestCase("KvsProducer.Media", "", "linux-x64", "libkvsmedia-ffmpeg7.so", ElfMachineX64)]
+    [TestCase("KvsProducer.Media", "", "linux-arm64", "libkvsmedia-ffmpeg7.so", ElfMachineAarch64)]
+    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-x64", "libkvsmedia.so", ElfMachineX64)]
+    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-arm64", "libkvsmedia.so", ElfMachineAarch64)]
+    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-x64", "libkvsmedia-ffmpeg7.so", ElfMachineX64)]
+    [TestCase("KvsProducer.Cli", "tools/net10.0/any/", "linux-arm64", "libkvsmedia-ffmpeg7.so", ElfMachineAarch64)]
+    public void Packages_carry_each_FFmpeg_build_of_the_native_library_for_each_runtime(string id, string root, string rid, string file, ushort machine)
     {
         using var package = ZipFile.OpenRead(PackageFeed.Current.PackagePath(id));
-        var library = package.GetEntry($"{root}runtimes/{rid}/native/libkvsmedia.so");
-        Assert.That(library, Is.Not.Null, $"{root}runtimes/{rid}/native/libkvsmedia.so is missing from {id}.");
+        var library = package.GetEntry($"{root}runtimes/{rid}/native/{file}");
+        Assert.That(library, Is.Not.Null, $"{root}runtimes/{rid}/native/{file} is missing from {id} (libkvsmedia-ffmpeg7.so: ./build.sh --target=Native-Ffmpeg7 first).");
 
         // ELF header: magic, then e_machine (little-endian) at offset 18.
         using var stream = library!.Open();
@@ -58,6 +62,23 @@ public sealed class PackageContentTests
         stream.ReadExactly(header);
         Assert.That(header[..4], Is.EqualTo("\u007fELF"u8.ToArray()));
         Assert.That(BitConverter.ToUInt16(header, 18), Is.EqualTo(machine), $"the {rid} library is built for another machine");
+    }
+
+    [TestCase("KvsProducer.Media", "", "linux-x64", "libkvsmedia.so", "libavformat.so.59")]
+    [TestCase("KvsProducer.Media", "", "linux-arm64", "libkvsmedia.so", "libavformat.so.59")]
+    [TestCase("KvsProducer.Media", "", "linux-x64", "libkvsmedia-ffmpeg7.so", "libavformat.so.61")]
+    [TestCase("KvsProducer.Media", "", "linux-arm64", "libkvsmedia-ffmpeg7.so", "libavformat.so.61")]
+    public async Task Each_packed_build_needs_the_libavformat_soname_its_name_promises(string id, string root, string rid, string file, string soname)
+    {
+        using var package = ZipFile.OpenRead(PackageFeed.Current.PackagePath(id));
+        var library = package.GetEntry($"{root}runtimes/{rid}/native/{file}");
+        Assert.That(library, Is.Not.Null, $"{root}runtimes/{rid}/native/{file} is missing from {id}.");
+        var extracted = Path.Combine(PackageFeed.Current.WorkDirectory, $"needed-{rid}-{file}");
+        library!.ExtractToFile(extracted, overwrite: true);
+
+        // readelf (binutils), not our code, reads the DT_NEEDED entries.
+        var dynamicSection = await ProcessRunner.RunCheckedAsync("readelf", ["-d", extracted], PackageFeed.Current.WorkDirectory, CancellationToken.None);
+        Assert.That(dynamicSection.Output, Does.Contain($"Shared library: [{soname}]"));
     }
 
     [Test]

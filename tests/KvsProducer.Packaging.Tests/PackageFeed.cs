@@ -105,7 +105,7 @@ public sealed class PackageFeed
     /// $(KvsMediaNativeDir)/build/&lt;rid&gt;), staged in a folder of this run: the linux-x64 one the
     /// solution build made, and the linux-arm64 one Native-Arm64 made, or a private cross-build when
     /// it is missing or stale — not in native/build/linux-arm64, which the Media tests' arm64 probe
-    /// may be building at the same moment.
+    /// may be building at the same moment — and the FFmpeg 7 builds from native/build/&lt;rid&gt;-ffmpeg7.
     /// </summary>
     private async Task<string> StageNativeLibrariesAsync(CancellationToken cancellationToken)
     {
@@ -133,6 +133,17 @@ public sealed class PackageFeed
         }
 
         Copy(arm64, Path.Combine(staged, "build", "linux-arm64", "libkvsmedia.so"));
+
+        // The FFmpeg 7 builds (Cake's Native-Ffmpeg7) as they are; a test names them when they are missing.
+        foreach (var rid in new[] { "linux-x64", "linux-arm64" })
+        {
+            var ffmpeg7 = Path.Combine(native, "build", rid + "-ffmpeg7", "libkvsmedia-ffmpeg7.so");
+            if (File.Exists(ffmpeg7))
+            {
+                Copy(ffmpeg7, Path.Combine(staged, "build", rid + "-ffmpeg7", "libkvsmedia-ffmpeg7.so"));
+            }
+        }
+
         return staged;
     }
 

@@ -27,7 +27,12 @@ internal sealed class AccessUnitFramer
     {
         // Decoding times from the index (not by adding a rounded duration) so they never drift.
         var decoding = TimeAt(_index);
-        var duration = TimeAt(_index + 1) - decoding;
+        return Next(accessUnit, decoding, TimeAt(_index + 1) - decoding);
+    }
+
+    /// <summary>A frame with times given by the caller (a live source stamps frames by their arrival).</summary>
+    public Frame Next(ReadOnlyMemory<byte> accessUnit, TimeSpan decoding, TimeSpan duration)
+    {
         _index++;
 
         var isKeyFrame = false;

@@ -3,6 +3,9 @@ namespace KvsProducer.Sources;
 /// <summary>
 /// Opens the source forms the core reads without FFmpeg: <c>frames:DIR?fps=N</c> and raw Annex-B
 /// <c>file:clip.h264|.h265?fps=N</c>. Both accept <c>codec=h264|h265</c> when the file extension does not tell.
+/// Live Annex-B pipes from a camera program (the Raspberry Pi camera module's rpicam-vid) too:
+/// <c>exec:rpicam-vid -t 0 --inline -o -</c>, <c>stdin:</c> and <c>fifo:PATH</c>, stamped by arrival
+/// (<c>fps=</c> as a hint, <c>restart=never|on-failure|always</c>).
 /// </summary>
 public static class ElementaryStreamSources
 {
@@ -12,13 +15,18 @@ public static class ElementaryStreamSources
     public static bool CanOpen(SourceUri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        return uri.Scheme == "frames" || (uri.Scheme == "file" && CodecFromExtension(uri.Path) is not null);
+        return uri.Scheme is "frames" or "exec" or "stdin" or "fifo" || (uri.Scheme == "file" && CodecFromExtension(uri.Path) is not null);
     }
 
     /// <summary>Opens <paramref name="uri"/>; frame timestamps start at <paramref name="start"/>.</summary>
     public static IFrameSource Open(SourceUri uri, TimeSpan start)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        if (uri.Scheme is "exec" or "stdin" or "fifo")
+        {
+            return new CameraPipeSource(uri, start, TimeProvider.System);
+        }
+
         uri.RequireOnly(Options);
         var fps = uri.GetPositiveNumber("fps", 25);
         switch (uri.Scheme)

@@ -22,7 +22,7 @@ public sealed class SourceUri
     /// <summary>The URI as given.</summary>
     public string Original { get; }
 
-    /// <summary>The scheme, lower case, without the colon (<c>frames</c>, <c>file</c>, <c>testsrc</c>, <c>rtsp</c>, <c>v4l2</c>).</summary>
+    /// <summary>The scheme, lower case, without the colon (<c>frames</c>, <c>file</c>, <c>testsrc</c>, <c>rtsp</c>, <c>v4l2</c>, <c>exec</c>, <c>stdin</c>, <c>fifo</c>).</summary>
     public string Scheme { get; }
 
     /// <summary>Everything between the scheme and the query (for <c>file:</c> and <c>frames:</c>, a file system path; <c>file://</c> prefixes removed).</summary>
@@ -38,7 +38,7 @@ public sealed class SourceUri
         var colon = uri.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
         {
-            throw new ArgumentException($"Source '{uri}' has no scheme: write it as frames:DIR?fps=25, file:clip.h264?fps=25, testsrc:?size=1280x720&rate=30, rtsp://host/path or v4l2:///dev/video0.", nameof(uri));
+            throw new ArgumentException($"Source '{uri}' has no scheme: write it as frames:DIR?fps=25, file:clip.h264?fps=25, testsrc:?size=1280x720&rate=30, rtsp://host/path, v4l2:///dev/video0 or exec:rpicam-vid -t 0 --inline -o -.", nameof(uri));
         }
 
         var scheme = uri[..colon].ToLowerInvariant();
