@@ -40,12 +40,16 @@ internal static class FootprintDriver
             });
 
             var results = new List<(double Cpu, double Rss, double FirstByteMs, double CpuPerMb)>();
-            for (int run = 1; run <= arguments.Runs; run++)
+            // Run 0 is a short warm-up that creates the stream (CreateStream, then DescribeStream polls every 500 ms
+            // until ACTIVE): the timed runs find it ACTIVE, as a deployed camera does. It is not counted.
+            string stream = "footprint-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            for (int run = 0; run <= arguments.Runs; run++)
             {
+                HarnessArguments runArguments = arguments with { StreamName = stream, Seconds = run == 0 ? 1 : arguments.Seconds };
                 var tcs = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref firstByte, tcs);
                 long exec = Stopwatch.GetTimestamp();
-                using Process child = Start(producer, ChildArguments(producer, arguments, url, ca), redirect: true);
+                using Process child = Start(producer, ChildArguments(producer, runArguments, url, ca), redirect: true);
                 string output = await child.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
                 await child.WaitForExitAsync().ConfigureAwait(false);
                 string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
@@ -54,6 +58,11 @@ internal static class FootprintDriver
                 {
                     Console.Error.WriteLine($"run {run} failed (exit {child.ExitCode}): {output}{await child.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
                     return 1;
+                }
+
+                if (run == 0)
+                {
+                    continue;
                 }
 
                 double firstMs = Stopwatch.GetElapsedTime(exec, tcs.Task.Result).TotalMilliseconds;
@@ -84,7 +93,7 @@ internal static class FootprintDriver
             list.Add(producer);
         }
 
-        list.AddRange(["produce", "--endpoint", url, "--ca", ca, "--seconds", a.Seconds.ToString(CultureInfo.InvariantCulture),
+        list.AddRange(["produce", "--endpoint", url, "--ca", ca, "--stream", a.StreamName, "--storage-mb", a.StorageMegabytes.ToString(CultureInfo.InvariantCulture), "--seconds", a.Seconds.ToString(CultureInfo.InvariantCulture),
             "--mode", a.Mode.ToString(), "--bitrate", a.BitsPerSecond.ToString(CultureInfo.InvariantCulture), "--frames", a.FramesDirectory]);
         return [.. list];
     }

@@ -9,7 +9,12 @@ internal sealed record HarnessArguments
     public string? CaBundle { get; init; }
     public string? KvsCommand { get; init; }
     public string? ProducerCommand { get; init; }
+    public string StreamName { get; init; } = "footprint";
+
     public int Runs { get; init; } = 3;
+
+    /// <summary>ProducerOptions.StorageSize in MiB; 0 = the library default (128 MiB).</summary>
+    public int StorageMegabytes { get; init; }
     public int Seconds { get; init; } = 60;
     public StreamingMode Mode { get; init; } = StreamingMode.Realtime;
     public long BitsPerSecond { get; init; } = 4_000_000;
@@ -27,6 +32,8 @@ internal sealed record HarnessArguments
                 "--ca" => result with { CaBundle = value },
                 "--kvs" => result with { KvsCommand = value },
                 "--producer" => result with { ProducerCommand = value },
+                "--stream" => result with { StreamName = value },
+                "--storage-mb" => result with { StorageMegabytes = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--runs" => result with { Runs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--seconds" => result with { Seconds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--mode" => result with { Mode = Enum.Parse<StreamingMode>(value, ignoreCase: true) },

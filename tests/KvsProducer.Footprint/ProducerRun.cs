@@ -22,9 +22,15 @@ internal static class ProducerRun
             Credentials = new StaticCredentialsProvider("AKIDFOOTPRINT", "footprint-secret"),
             Region = "us-west-2",
         };
-        string name = "footprint-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        if (arguments.StorageMegabytes > 0)
+        {
+            options = options with { StorageSize = arguments.StorageMegabytes * 1024L * 1024 };
+        }
+
+        string name = arguments.StreamName;
         int frameCount = arguments.Seconds * LoopedFrames.FramesPerSecond;
         long bytes = 0;
+        long pooled;
         await using (var producer = new KinesisVideoProducer(options))
         {
             await using KinesisVideoStream stream = await producer.StartStreamAsync(
@@ -39,10 +45,13 @@ internal static class ProducerRun
             }
 
             await stream.StopAsync().ConfigureAwait(false);
+            pooled = producer.GetMetrics().ContentStorePooledSize;
         }
 
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT mode={arguments.Mode} media_s={arguments.Seconds} bytes={bytes} cpu_s={ProcessFootprint.CpuSeconds():F3} rss_mb={ProcessFootprint.PeakRssMegabytes():F1}"));
+            $"RESULT mode={arguments.Mode} media_s={arguments.Seconds} bytes={bytes} cpu_s={ProcessFootprint.CpuSeconds():F3} rss_mb={ProcessFootprint.PeakRssMegabytes():F1} gc_committed_mb={gc.TotalCommittedBytes / 1e6:F1} gc_heap_mb={gc.HeapSizeBytes / 1e6:F1} store_pooled_mb={pooled / 1e6:F1} gcs={GC.CollectionCount(0)}"));
         return 0;
     }
 

@@ -14,7 +14,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: KvsProducer.Footprint measure --kvs <kvs command> [--producer <exe>] [--runs 3] [--seconds 60] [--mode realtime|offline] [--bitrate 4000000] [--frames DIR]");
-    Console.Error.WriteLine("       KvsProducer.Footprint produce --endpoint URL [--ca PEM] [--seconds 60] [--mode realtime|offline] [--bitrate 4000000] [--frames DIR]");
+    Console.Error.WriteLine("usage: KvsProducer.Footprint measure --kvs <kvs command> [--producer <exe>] [--runs 3] [--seconds 60] [--mode realtime|offline] [--bitrate 4000000] [--frames DIR] [--stream NAME] [--storage-mb 0]");
+    Console.Error.WriteLine("       KvsProducer.Footprint produce --endpoint URL [--ca PEM] [--seconds 60] [--mode realtime|offline] [--bitrate 4000000] [--frames DIR] [--stream NAME] [--storage-mb 0]");
     return 2;
 }
