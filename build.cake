@@ -174,6 +174,37 @@ Task("Bench")
     });
 });
 
+// Device footprint (issue 14, docs/benchmarks.md "Device footprint"): the harness streams looped 4 Mbit/s frames to
+// `kvs local` in its own process, as JIT and as NativeAOT, and prints CPU-s per media minute, max RSS and time to
+// first PutMedia. --footprint-args passes harness options (default: 3 runs of 60 s Realtime).
+Task("Footprint")
+    .Description("Measures a streaming device's CPU, RSS and start-up (JIT and NativeAOT); --footprint-args='--mode offline --seconds 120'.")
+    .Does(() =>
+{
+    var footprintArgs = Argument("footprint-args", "--runs 3 --seconds 60");
+    var harness = "./tests/KvsProducer.Footprint/KvsProducer.Footprint.csproj";
+    var output = artifacts.Combine("footprint");
+    DotNetBuild("./src/KvsProducer.Cli/KvsProducer.Cli.csproj", new DotNetBuildSettings { Configuration = "Release", OutputDirectory = output.Combine("kvs") });
+    DotNetBuild(harness, new DotNetBuildSettings { Configuration = "Release", OutputDirectory = output.Combine("jit") });
+    DotNetPublish(harness, new DotNetPublishSettings
+    {
+        Configuration = "Release",
+        Runtime = "linux-x64",
+        OutputDirectory = output.Combine("aot"),
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
+    });
+    foreach (var variant in new[] { "jit", "aot" })
+    {
+        Information($"Footprint, {variant}:");
+        var exe = output.Combine(variant).CombineWithFilePath("KvsProducer.Footprint").FullPath;
+        var kvs = output.Combine("kvs").CombineWithFilePath("kvs").FullPath;
+        if (StartProcess(exe, new ProcessSettings { Arguments = $"measure --kvs {kvs} --producer {exe} {footprintArgs}" }) != 0)
+        {
+            throw new Exception($"The footprint harness ({variant}) failed.");
+        }
+    }
+});
+
 Task("Pack")
     .Description("Packs KvsProducer, KvsProducer.Media (linux-x64 and linux-arm64 native libraries), KvsProducer.LocalEndpoint and the kvs tool into artifacts/packages.")
     .IsDependentOn("Native")
