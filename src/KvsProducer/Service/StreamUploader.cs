@@ -128,6 +128,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
                 {
                     Log.UploadGaveUp(_logger, _stream.Name, failure);
                     _stream.OnError(new StreamErrorEventArgs(failure, isFatal: true, TimeSpan.Zero));
+                    _view.FailWaitingProducers(failure);
                     _drained.TrySetException(failure);
                     return;
                 }
@@ -156,6 +157,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
             // Our bug, not the network's: report it rather than lose it in an unobserved task.
             Log.UploadGaveUp(_logger, _stream.Name, error);
             _stream.OnError(new StreamErrorEventArgs(error, isFatal: true, TimeSpan.Zero));
+            _view.FailWaitingProducers(error);
             _drained.TrySetException(error);
         }
     }
@@ -175,7 +177,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         await using var exchange = await _context.Transport.StartAsync(endpoint, "POST", PutMediaHeaders.Path, headers, session.Token).ConfigureAwait(false);
         var sessionId = _view.StartSession();
         Sessions++;
-        Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, -1);
+        // The request head counts as sent data: no 200 within ConnectionStaleAfter makes the session stale too.
+        Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, _context.TimeProvider.GetTimestamp());
         var reader = new SessionAckReader(this, sessionId);
         var readTask = reader.RunAsync(exchange, session.Token);
         var rotateAt = RotationTime(credentials, now);
@@ -183,7 +186,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         var endedCleanly = false;
         try
         {
-            var writeTask = WriteAsync(exchange, sessionId, rotateAt, session.Token);
+            var writeTask = WriteAsync(exchange, sessionId, rotateAt, reader.Accepted, session.Token);
             var first = await Task.WhenAny(writeTask, readTask, WatchStalenessAsync(session.Token)).ConfigureAwait(false);
             if (first == readTask && readTask.IsCompletedSuccessfully && _stopping)
             {
@@ -247,8 +250,9 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     }
 
     /// <summary>Writes stored bytes as they come; ends on stop (everything sent) or rotation.</summary>
-    private async Task<WriteEnding> WriteAsync(IDuplexHttpExchange exchange, int sessionId, DateTimeOffset rotateAt, CancellationToken cancellationToken)
+    private async Task<WriteEnding> WriteAsync(IDuplexHttpExchange exchange, int sessionId, DateTimeOffset rotateAt, Task accepted, CancellationToken cancellationToken)
     {
+        await accepted.WaitAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
