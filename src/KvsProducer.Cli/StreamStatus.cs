@@ -14,7 +14,6 @@ internal sealed class StreamStatus
     private long _framesPut;
     private long _fragmentsPersisted;
     private long _framesDropped;
-    private long _reconnects;
     private long _errorAcks;
 
     public StreamStatus(KinesisVideoStream stream, Func<double?> progress)
@@ -36,7 +35,6 @@ internal sealed class StreamStatus
         stream.FramesDropped += (_, e) => Interlocked.Add(ref _framesDropped, e.FrameCount);
         stream.ErrorOccurred += (_, e) =>
         {
-            Interlocked.Increment(ref _reconnects);
             TerminalLine.Message($"kvs: {e.Error.Message}{(e.IsFatal ? string.Empty : $" (retrying in {e.RetryIn.TotalSeconds:0.#} s)")}");
         };
     }
@@ -63,7 +61,7 @@ internal sealed class StreamStatus
             Math.Round(metrics.CurrentViewDuration.TotalSeconds, 1),
             Math.Round(_latency.Percentile(0.5)),
             Math.Round(_latency.Percentile(0.99)),
-            Interlocked.Read(ref _reconnects),
+            Math.Max(0, metrics.TotalSessions - 1), // real reconnects: sessions after the first, not error events (issue 11)
             Interlocked.Read(ref _errorAcks),
             _progress());
     }

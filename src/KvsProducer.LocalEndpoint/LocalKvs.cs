@@ -95,7 +95,7 @@ public sealed class LocalKvs : IAsyncDisposable
         string? url = null;
         var shutdown = new CancellationTokenSource();
         var numbers = new FragmentNumbers(options.TimeProvider, registry.ListSorted().Select(s => s.Fragments.LastNumber));
-        var controlPlane = new ControlPlaneApi(registry, options, () => url!);
+        var controlPlane = new ControlPlaneApi(registry, options, () => options.AdvertisedDataEndpoint?.ToString().TrimEnd('/') ?? url!);
         var archivedMedia = new ArchivedMediaApi(controlPlane, options.TimeProvider);
         var router = new RequestRouter(
             controlPlane,

@@ -88,6 +88,9 @@ public sealed record LocalKvsOptions
     /// <summary>kvs-protocol.md §5.3: most streams the endpoint holds (AccountStreamLimitExceeded above it).</summary>
     public int MaxStreams { get; init; } = 10_000;
 
+    /// <summary>GetDataEndpoint answers this instead of the endpoint's own URL (a proxy in front of PutMedia, for network-fault tests); <c>null</c> answers the endpoint's URL.</summary>
+    public Uri? AdvertisedDataEndpoint { get; init; }
+
     /// <summary>Faults to inject from the start; change them at run time with <see cref="LocalKvs.Faults"/> or <c>POST /_admin/faults</c>.</summary>
     public LocalKvsFaults Faults { get; init; } = LocalKvsFaults.None;
 

@@ -44,8 +44,14 @@ public sealed partial record StreamDefinition
     /// <summary>Raise latency pressure when the unsent backlog is older than this (zero, the default, turns it off).</summary>
     public TimeSpan MaxLatency { get; init; } = TimeSpan.Zero;
 
-    /// <summary>Offline mode: how long <c>PutFrameAsync</c> waits for space before failing (default 15 s, as the PIC).</summary>
-    public TimeSpan OfflineWaitTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Offline mode: a deadline for one <c>PutFrameAsync</c> waiting for buffer space. The default,
+    /// <see cref="Timeout.InfiniteTimeSpan"/>, waits as long as the uploader keeps trying (an outage of any length
+    /// loses nothing; the wait ends with an error only when the upload gives up for good). The PIC's 15 s made an
+    /// outage longer than 15 s fail frames before staleness detection (20 s) had even reconnected (issue 11), so a
+    /// finite value must be longer than <see cref="ConnectionStaleAfter"/>.
+    /// </summary>
+    public TimeSpan OfflineWaitTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>Create the stream when DescribeStream says it does not exist.</summary>
     public bool CreateIfMissing { get; init; }
@@ -91,6 +97,19 @@ public sealed partial record StreamDefinition
         if (ConnectionStaleAfter < TimeSpan.Zero || MaxLatency < TimeSpan.Zero)
         {
             throw new ArgumentException("ConnectionStaleAfter and MaxLatency must not be negative: use zero to turn them off.", nameof(ConnectionStaleAfter));
+        }
+
+        if (OfflineWaitTimeout != Timeout.InfiniteTimeSpan && OfflineWaitTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"OfflineWaitTimeout {OfflineWaitTimeout} must be positive, or Timeout.InfiniteTimeSpan (the default) to wait as long as the upload keeps trying.", nameof(OfflineWaitTimeout));
+        }
+
+        if (Mode == StreamingMode.Offline && OfflineWaitTimeout != Timeout.InfiniteTimeSpan && ConnectionStaleAfter > TimeSpan.Zero && OfflineWaitTimeout <= ConnectionStaleAfter)
+        {
+            throw new ArgumentException(
+                $"OfflineWaitTimeout {OfflineWaitTimeout} must be longer than ConnectionStaleAfter {ConnectionStaleAfter}: a hung connection is replaced only after ConnectionStaleAfter, " +
+                "so a shorter wait fails frames the reconnect would have sent. Use Timeout.InfiniteTimeSpan (the default) to wait as long as the upload keeps trying.",
+                nameof(OfflineWaitTimeout));
         }
 
         if (Retention != TimeSpan.Zero && (Retention < TimeSpan.FromHours(1) || Retention > TimeSpan.FromDays(3650)))

@@ -165,6 +165,16 @@ internal sealed partial class ContentView
             : result == Reservation.Reserved;
     }
 
+    /// <summary>
+    /// The upload gave up for good (a fatal error): Offline producers waiting for space stop waiting and fail
+    /// with <paramref name="failure"/>, since no acknowledgement will free it (with no deadline they would wait forever).
+    /// </summary>
+    public void FailWaitingProducers(Exception failure)
+    {
+        Volatile.Write(ref _uploadFailure, failure);
+        _store.SignalSpaceFreed();
+    }
+
     /// <summary>Offline: holds the producer gate and waits for space (parity.md §2 step 3: the PIC blocks on a
     /// condition variable until a PERSISTED ACK frees space or the timeout elapses).</summary>
     private async ValueTask<bool> WaitForSpaceAsync(FrameInfo frame, int maxPackagedBytes, CancellationToken cancellationToken)
@@ -179,6 +189,11 @@ internal sealed partial class ContentView
             {
                 // Take the signal before looking, so space freed in between is not missed.
                 var freed = _store.WaitForFreedSpace();
+                if (Volatile.Read(ref _uploadFailure) is { } failure)
+                {
+                    throw new KvsProducerException($"Stream '{Options.StreamName}' (Offline): the upload gave up, so buffer space will not be freed: {failure.Message}", failure);
+                }
+
                 var result = TryReserve(frame, maxPackagedBytes);
                 if (result == Reservation.Refused)
                 {

@@ -66,6 +66,7 @@ internal sealed partial class ContentView : IDisposable
     private long _pinnedFrom = long.MaxValue;
     private int _pendingNotices;
     private bool _disposed;
+    private Exception? _uploadFailure;
 
     /// <summary>Use <see cref="ContentStore.CreateView"/>, which also registers the view for metrics and for
     /// making room across streams.</summary>

@@ -22,7 +22,7 @@ internal sealed record ContentViewOptions
     public bool KeepsData { get; init; } = true;
 
     /// <summary>How long an Offline put waits for space before it fails (parity.md §5: 15 s in the official SDKs).</summary>
-    public TimeSpan OfflineWaitTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan OfflineWaitTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option and the allowed range.</summary>
     public void Validate()

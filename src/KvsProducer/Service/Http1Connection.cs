@@ -628,6 +628,29 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         return null;
     }
 
+    /// <summary>Resets the connection: SO_LINGER (on, 0 s) makes close send RST and discard the unsent send buffer (socket(7)).</summary>
+    public void Abort()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true; // pending operations now report "closed locally"
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed (the stall watchdog): nothing left to reset.
+        }
+
+        _socket.Close();
+        _watchdog?.Dispose();
+        _stream.Dispose();
+    }
+
     /// <summary>Closes the connection; pending reads and writes fail with <see cref="KvsTransportFailure.PeerClosed"/> ("closed locally").</summary>
     public async ValueTask DisposeAsync()
     {

@@ -219,6 +219,13 @@ internal sealed class Http2Exchange : IDuplexHttpExchange
         return null;
     }
 
+    /// <summary>HTTP/2 shares the TCP connection between streams: the request is cancelled (RST_STREAM), the connection stays.</summary>
+    public void Abort()
+    {
+        _content.Abort(new ObjectDisposedException(nameof(Http2Exchange)));
+        _abort.Cancel();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _content.Abort(new ObjectDisposedException(nameof(Http2Exchange)));

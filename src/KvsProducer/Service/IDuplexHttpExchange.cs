@@ -22,4 +22,11 @@ internal interface IDuplexHttpExchange : IAsyncDisposable
 
     /// <summary>Reads the next piece of the response body; valid until the next call.</summary>
     ValueTask<HttpBodyRead> ReadBodyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives the exchange up at once: the connection is reset (TCP RST, no TLS close_notify), so bytes still queued
+    /// for it never reach the peer after a new session re-sent them (issue 11: a graceful close let an abandoned
+    /// connection's queued fragments arrive late, as duplicates). Pending reads and writes fail. Dispose still follows.
+    /// </summary>
+    void Abort();
 }

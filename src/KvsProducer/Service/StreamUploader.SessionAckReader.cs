@@ -13,12 +13,18 @@ internal sealed partial class StreamUploader
         private FragmentAck? _lastError;
         private bool _ended;
 
+        private readonly TaskCompletionSource _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the service answered 200: only then is body data written (as the embedded SDK does,
+        /// kvs-protocol.md §3.3), so connections to a hung endpoint queue no fragments that could arrive later as duplicates.</summary>
+        public Task Accepted => _accepted.Task;
+
         /// <summary>True once the service confirmed a fragment in this session (RECEIVED or PERSISTED): resets the backoff.</summary>
         public bool Progressed { get; private set; }
 
         public async Task RunAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
         {
-            var head = await exchange.ReadResponseHeadAsync(cancellationToken).ConfigureAwait(false);
+            var head = await ReadHeadAsync(exchange, cancellationToken).ConfigureAwait(false);
             if (head.StatusCode != 200)
             {
                 var body = await ReadErrorBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
@@ -31,6 +37,9 @@ internal sealed partial class StreamUploader
 
                 throw new KinesisVideoServiceException("PutMedia", errorType.Length == 0 ? $"HTTP {head.StatusCode}" : errorType, head.StatusCode, head.RequestId, message);
             }
+
+            Interlocked.Exchange(ref owner._oldestUnacknowledgedSendTicks, -1); // the endpoint answered: not stale
+            _accepted.TrySetResult();
 
             await foreach (var ack in exchange.ReadAcksAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -47,6 +56,19 @@ internal sealed partial class StreamUploader
             }
 
             _ended = true;
+        }
+
+        private async Task<HttpResponseHead> ReadHeadAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await exchange.ReadResponseHeadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                _accepted.TrySetException(error);
+                throw;
+            }
         }
 
         /// <summary>Why the session ended when the response did (kvs-protocol.md §4.3: every ERROR ack ends the connection).</summary>

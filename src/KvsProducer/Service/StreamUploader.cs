@@ -128,6 +128,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
                 {
                     Log.UploadGaveUp(_logger, _stream.Name, failure);
                     _stream.OnError(new StreamErrorEventArgs(failure, isFatal: true, TimeSpan.Zero));
+                    _view.FailWaitingProducers(failure);
                     _drained.TrySetException(failure);
                     return;
                 }
@@ -156,6 +157,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
             // Our bug, not the network's: report it rather than lose it in an unobserved task.
             Log.UploadGaveUp(_logger, _stream.Name, error);
             _stream.OnError(new StreamErrorEventArgs(error, isFatal: true, TimeSpan.Zero));
+            _view.FailWaitingProducers(error);
             _drained.TrySetException(error);
         }
     }
@@ -175,14 +177,16 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         await using var exchange = await _context.Transport.StartAsync(endpoint, "POST", PutMediaHeaders.Path, headers, session.Token).ConfigureAwait(false);
         var sessionId = _view.StartSession();
         Sessions++;
-        Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, -1);
+        // The request head counts as sent data: no 200 within ConnectionStaleAfter makes the session stale too.
+        Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, _context.TimeProvider.GetTimestamp());
         var reader = new SessionAckReader(this, sessionId);
         var readTask = reader.RunAsync(exchange, session.Token);
         var rotateAt = RotationTime(credentials, now);
         Log.SessionStarted(_logger, _stream.Name, endpoint, sessionId);
+        var endedCleanly = false;
         try
         {
-            var writeTask = WriteAsync(exchange, sessionId, rotateAt, session.Token);
+            var writeTask = WriteAsync(exchange, sessionId, rotateAt, reader.Accepted, session.Token);
             var first = await Task.WhenAny(writeTask, readTask, WatchStalenessAsync(session.Token)).ConfigureAwait(false);
             if (first == readTask && readTask.IsCompletedSuccessfully && _stopping)
             {
@@ -194,6 +198,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
             if (first != writeTask)
             {
                 // The response ended or failed, or the connection went stale, while we were still sending.
+                // Reset it before anything else, so what it still queued cannot arrive after the next session resent it.
+                exchange.Abort();
                 await session.CancelAsync().ConfigureAwait(false);
                 await ((Task)writeTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await readTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -204,20 +210,32 @@ internal sealed partial class StreamUploader : IAsyncDisposable
             if (ending == WriteEnding.Stopped)
             {
                 var drained = await WaitForLastAcknowledgementAsync(readTask, session.Token).ConfigureAwait(false);
+                endedCleanly = drained;
                 return new SessionOutcome(reader.Progressed, drained, drained ? null : reader.EndReason());
             }
 
-            // Rotation: the body is complete; let ACKs still in flight arrive briefly, then reconnect.
-            await Task.WhenAny(readTask, Task.Delay(TimeSpan.FromSeconds(2), _context.TimeProvider, session.Token)).ConfigureAwait(false);
+            // Rotation: the body is complete. The service answers every fragment it got before it ends the
+            // response; waiting for that end (bounded by the staleness limit) means the next session does not
+            // resend what this one delivered (issue 11: rotation must not duplicate).
+            await Task.WhenAny(readTask, Task.Delay(RotationDrainLimit, _context.TimeProvider, session.Token)).ConfigureAwait(false);
+            endedCleanly = readTask.IsCompletedSuccessfully;
             return new SessionOutcome(reader.Progressed, Drained: false, Failure: null);
         }
         finally
         {
+            if (!endedCleanly)
+            {
+                exchange.Abort(); // given up: nothing it still holds may reach the service later
+            }
+
             await session.CancelAsync().ConfigureAwait(false);
             await readTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _view.EndSession(sessionId);
         }
     }
+
+    /// <summary>How long a rotated session may take to answer what it was sent: the staleness limit, else 20 s.</summary>
+    private TimeSpan RotationDrainLimit => _stream.Definition.ConnectionStaleAfter > TimeSpan.Zero ? _stream.Definition.ConnectionStaleAfter : TimeSpan.FromSeconds(20);
 
     private DateTimeOffset RotationTime(KvsCredentials credentials, DateTimeOffset now)
     {
@@ -232,8 +250,9 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     }
 
     /// <summary>Writes stored bytes as they come; ends on stop (everything sent) or rotation.</summary>
-    private async Task<WriteEnding> WriteAsync(IDuplexHttpExchange exchange, int sessionId, DateTimeOffset rotateAt, CancellationToken cancellationToken)
+    private async Task<WriteEnding> WriteAsync(IDuplexHttpExchange exchange, int sessionId, DateTimeOffset rotateAt, Task accepted, CancellationToken cancellationToken)
     {
+        await accepted.WaitAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();

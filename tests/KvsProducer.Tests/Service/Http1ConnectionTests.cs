@@ -221,6 +221,30 @@ public class Http1ConnectionTests
         }
     }
 
+    [Test, CancelAfter(10_000)]
+    public async Task Abort_resets_the_connection_so_the_peer_sees_a_reset_not_an_orderly_close(CancellationToken cancellationToken)
+    {
+        // Issue 11: a connection the uploader gives up on must not deliver what it still queued.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var connection = await Http1Connection.ConnectAsync(new Uri($"http://127.0.0.1:{port}/"), Options, cancellationToken);
+        using var peer = await listener.AcceptSocketAsync(cancellationToken);
+        await connection.SendRequestHeadAsync("POST", "/putMedia", PutMediaHeaders, cancellationToken);
+
+        connection.Abort();
+        await connection.DisposeAsync();
+
+        var buffer = new byte[64 * 1024];
+        var error = Assert.ThrowsAsync<SocketException>(async () =>
+        {
+            while (await peer.ReceiveAsync(buffer, cancellationToken) > 0)
+            {
+            }
+        });
+        Assert.That(error!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionReset));
+    }
+
     [Test]
     public void Connecting_to_a_closed_port_fails_quickly_as_refused(CancellationToken cancellationToken)
     {
