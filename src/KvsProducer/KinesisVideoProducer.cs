@@ -49,7 +49,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
         var userAgent = $"KvsProducer/{ProducerInfo.Version} .NET/{Environment.Version} {Environment.OSVersion.Platform}"
             + (options.UserAgentSuffix is null ? string.Empty : " " + options.UserAgentSuffix);
         _controlPlane = new ControlPlaneClient(
-            new ControlPlaneClientOptions { Region = region, ServiceUrl = options.ServiceUrl, ConnectTimeout = options.ConnectTimeout, CaBundlePath = options.CaBundlePath, UserAgent = userAgent },
+            new ControlPlaneClientOptions { Region = region, ServiceUrl = options.ResolveServiceUrl(), ConnectTimeout = options.ConnectTimeout, CaBundlePath = options.CaBundlePath, UserAgent = userAgent },
             credentials,
             options.TimeProvider,
             _loggerFactory.CreateLogger<ControlPlaneClient>());

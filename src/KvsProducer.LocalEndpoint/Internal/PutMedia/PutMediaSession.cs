@@ -239,7 +239,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
 
         if (fragment.ProducerTimestampMs > fragment.ServerTimestampMs + (long)_options.FutureTimestampTolerance.TotalMilliseconds)
         {
-            throw new IngestRejected(AckErrorId.InvalidProducerTimestamp, $"Producer timestamp {fragment.ProducerTimestampMs} ms is {fragment.ProducerTimestampMs - fragment.ServerTimestampMs} ms ahead of the endpoint's clock: fix the device clock.");
+            throw new IngestRejected(AckErrorId.InvalidProducerTimestamp, $"Producer timestamp {fragment.ProducerTimestampMs} ms is {fragment.ProducerTimestampMs - fragment.ServerTimestampMs} ms ahead of the endpoint's clock: either the device clock is ahead (run NTP) or a recording or test pattern is sent faster than real time with wall-clock timestamps (pace it, or keep its own timestamps in Offline mode).");
         }
 
         if (_faults.ErrorAckId is { } injected && fragment.Index == _faults.ErrorAckAtFragment)
