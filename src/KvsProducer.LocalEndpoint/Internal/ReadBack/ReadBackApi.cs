@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 namespace KvsProducer.LocalEndpoint.Internal.ReadBack;
 
 /// <summary>
-/// The consumer APIs of kvs-protocol.md §7: ListFragments, GetMedia (all six start selectors,
+/// The consumer APIs of: ListFragments, GetMedia (all six start selectors,
 /// then follows live fragments until the client leaves) and GetMediaForFragmentList.
 /// </summary>
 internal sealed class ReadBackApi
@@ -114,7 +114,7 @@ internal sealed class ReadBackApi
         CancellationToken cancellationToken = linked.Token;
         try
         {
-            // kvs-protocol.md §7.1: chunks in fragment-number order, then live data as it arrives.
+            // Chunks in fragment-number order, then live data as it arrives.
             while (!cancellationToken.IsCancellationRequested && !stream.Deleted)
             {
                 Task appended = stream.Fragments.NextAppendAsync(cancellationToken);
@@ -175,7 +175,7 @@ internal sealed class ReadBackApi
     private static int Containing(FragmentRecord[] fragments, double? startTimestamp, Func<FragmentRecord, long> timestamp)
     {
         long startMs = (long)Math.Round((startTimestamp ?? throw RequestValidation.Missing("StartSelector.StartTimestamp")) * 1000);
-        // kvs-protocol.md §7.1: the chunk containing that time, else the first one after it.
+        // The chunk containing that time, else the first one after it.
         int i = Array.FindIndex(fragments, f => timestamp(f) + f.DurationMs >= startMs);
         return i < 0 ? fragments.Length : i;
     }
