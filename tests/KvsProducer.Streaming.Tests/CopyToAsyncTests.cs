@@ -75,4 +75,23 @@ public class CopyToAsyncTests
             Assert.That(stream.GetMetrics().PersistedFrames, Is.EqualTo(stored), "the drain still ran");
         });
     }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Without_a_logger_a_start_against_nothing_throws_an_exception_saying_what_to_check(CancellationToken cancellationToken)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens on the port any more
+        await using var producer = new KinesisVideoProducer(new ProducerOptions
+        {
+            Region = "us-west-2",
+            ServiceUrl = new Uri($"http://127.0.0.1:{port}"),
+            Credentials = new KvsProducer.Auth.StaticCredentialsProvider("AKIDLOCALTEST", "local-secret"),
+        });
+
+        var error = Assert.CatchAsync<Exception>(async () => await producer.StartStreamAsync(new StreamDefinition("nowhere") { CreateIfMissing = true }, cancellationToken));
+
+        Assert.That(error!.Message, Does.Contain(port.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("check"));
+    }
 }
