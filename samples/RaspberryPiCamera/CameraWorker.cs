@@ -12,7 +12,7 @@ namespace RaspberryPiCamera;
 /// buffer (StopAsync waits for the last acknowledgement). A camera that fails (unplugged, busy) is
 /// reopened after a pause, in a new stream session.
 /// </summary>
-internal sealed partial class CameraWorker(KinesisVideoProducer producer, IConfiguration configuration, ILoggerFactory loggerFactory, ILogger<CameraWorker> logger) : BackgroundService
+internal sealed partial class CameraWorker(KinesisVideoProducer producer, IConfiguration configuration, StreamHealth health, ILoggerFactory loggerFactory, ILogger<CameraWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan ReopenDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(25);
@@ -68,6 +68,7 @@ internal sealed partial class CameraWorker(KinesisVideoProducer producer, IConfi
             if (ack.EventType == FragmentAckEventType.Persisted)
             {
                 Interlocked.Increment(ref persisted);
+                health.FragmentPersisted();
             }
         };
         stream.ErrorOccurred += (_, error) => LogStreamError(stream.Name, error.Error.Message);

@@ -115,7 +115,7 @@ public sealed class LocalKvs : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // PutMedia bodies are endless and may pause: limits are the endpoint's own (kvs-protocol.md §3.6).
+            // PutMedia bodies are endless and may pause: limits are the endpoint's own.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;

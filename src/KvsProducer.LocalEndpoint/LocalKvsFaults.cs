@@ -21,7 +21,7 @@ public sealed record LocalKvsFaults
     /// <summary>How a dropped connection ends: a TCP reset or an orderly close.</summary>
     public FaultDropMode DropMode { get; init; } = FaultDropMode.Reset;
 
-    /// <summary>Answer fragment <see cref="ErrorAckAtFragment"/> of each PutMedia session with an ERROR ACK of this id (kvs-protocol.md §4.4).</summary>
+    /// <summary>Answer fragment <see cref="ErrorAckAtFragment"/> of each PutMedia session with an ERROR ACK of this id.</summary>
     public int? ErrorAckId { get; init; }
 
     /// <summary>1-based index, within one PutMedia session, of the fragment that gets <see cref="ErrorAckId"/>.</summary>
@@ -63,7 +63,7 @@ public sealed record LocalKvsFaults
 
         if (ErrorAckId is { } id && (id < 4000 || id > 5999))
         {
-            throw new ArgumentOutOfRangeException(nameof(ErrorAckId), id, $"{nameof(ErrorAckId)} must be a PutMedia ACK error id (4000–5999, kvs-protocol.md §4.4).");
+            throw new ArgumentOutOfRangeException(nameof(ErrorAckId), id, $"{nameof(ErrorAckId)} must be a PutMedia ACK error id (4000–5999).");
         }
 
         if (ErrorAckAtFragment < 1)

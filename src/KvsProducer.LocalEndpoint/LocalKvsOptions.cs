@@ -4,7 +4,7 @@ namespace KvsProducer.LocalEndpoint;
 
 /// <summary>
 /// How a <see cref="LocalKvs"/> endpoint listens, stores and behaves. Limits default to the real
-/// service's (kvs-protocol.md §5); shorten them in tests to reach an error quickly.
+/// service's; shorten them in tests to reach an error quickly.
 /// </summary>
 public sealed record LocalKvsOptions
 {
@@ -49,43 +49,43 @@ public sealed record LocalKvsOptions
     /// <summary>Account id used in stream ARNs.</summary>
     public string AccountId { get; init; } = "123456789012";
 
-    /// <summary>kvs-protocol.md §5.1: a fragment larger than this gets ERROR 4001.</summary>
+    /// <summary>A fragment larger than this gets ERROR 4001.</summary>
     public long MaxFragmentSize { get; init; } = 50L * 1024 * 1024;
 
-    /// <summary>kvs-protocol.md §5.1: a fragment spanning more than this gets ERROR 4002.</summary>
+    /// <summary>A fragment spanning more than this gets ERROR 4002.</summary>
     public TimeSpan MaxFragmentDuration { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>kvs-protocol.md §3.6: a PutMedia connection older than this gets ERROR 4003.</summary>
+    /// <summary>A PutMedia connection older than this gets ERROR 4003.</summary>
     public TimeSpan MaxConnectionDuration { get; init; } = TimeSpan.FromMinutes(45);
 
-    /// <summary>kvs-protocol.md §5.1: how far in the future a producer timestamp may be before ERROR 4007 (the service's value is not documented).</summary>
+    /// <summary>How far in the future a producer timestamp may be before ERROR 4007 (the service's value is not documented).</summary>
     public TimeSpan FutureTimestampTolerance { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>kvs-protocol.md §5.1: tracks allowed per stream (ERROR 4012 above it).</summary>
+    /// <summary>Tracks allowed per stream (ERROR 4012 above it).</summary>
     public int MaxTracks { get; init; } = 3;
 
-    /// <summary>kvs-protocol.md §5.1: user metadata items per fragment (ERROR 4009 above it).</summary>
+    /// <summary>User metadata items per fragment (ERROR 4009 above it).</summary>
     public int MaxFragmentMetadataItems { get; init; } = 10;
 
-    /// <summary>kvs-protocol.md §5.1: longest metadata name in bytes (ERROR 4009 above it).</summary>
+    /// <summary>Longest metadata name in bytes (ERROR 4009 above it).</summary>
     public int MaxMetadataNameLength { get; init; } = 128;
 
-    /// <summary>kvs-protocol.md §5.1: longest metadata value in bytes (ERROR 4009 above it).</summary>
+    /// <summary>Longest metadata value in bytes (ERROR 4009 above it).</summary>
     public int MaxMetadataValueLength { get; init; } = 256;
 
-    /// <summary>kvs-protocol.md §3.6: IDLE ACKs are sent this often while no body bytes arrive.</summary>
+    /// <summary>IDLE ACKs are sent this often while no body bytes arrive.</summary>
     public TimeSpan IdleAckInterval { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>kvs-protocol.md §3.6: the session is closed after this long without body bytes.</summary>
+    /// <summary>The session is closed after this long without body bytes.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>kvs-protocol.md §2.2: a new stream reports CREATING this long before ACTIVE (PutMedia before then gets ERROR 4008); zero makes it ACTIVE at once.</summary>
+    /// <summary>A new stream reports CREATING this long before ACTIVE (PutMedia before then gets ERROR 4008); zero makes it ACTIVE at once.</summary>
     public TimeSpan StreamCreationDelay { get; init; }
 
-    /// <summary>kvs-protocol.md §2.2: a deleted stream reports DELETING to DescribeStream this long (its name cannot be reused meanwhile); zero removes it at once.</summary>
+    /// <summary>A deleted stream reports DELETING to DescribeStream this long (its name cannot be reused meanwhile); zero removes it at once.</summary>
     public TimeSpan StreamDeletionDelay { get; init; }
 
-    /// <summary>kvs-protocol.md §5.3: most streams the endpoint holds (AccountStreamLimitExceeded above it).</summary>
+    /// <summary>Most streams the endpoint holds (AccountStreamLimitExceeded above it).</summary>
     public int MaxStreams { get; init; } = 10_000;
 
     /// <summary>GetDataEndpoint answers this instead of the endpoint's own URL (a proxy in front of PutMedia, for network-fault tests); <c>null</c> answers the endpoint's URL.</summary>

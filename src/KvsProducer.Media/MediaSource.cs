@@ -49,6 +49,13 @@ public sealed class MediaSource : IFrameSource, IDisposable
     /// <summary>The source form.</summary>
     public SourceKind Kind => _spec.Kind;
 
+    /// <summary>
+    /// True for cameras (<c>v4l2:</c>, <c>rtsp://</c>), which deliver at their own pace, and for any source
+    /// opened with <see cref="MediaSourceOptions.PaceToRealTime"/>; false for files and test patterns, which
+    /// FFmpeg reads as fast as it can (<see cref="FrameSourceExtensions.CopyToAsync"/> paces those).
+    /// </summary>
+    public bool IsLive => _spec.IsLive || _options.PaceToRealTime;
+
     /// <summary>The URI as given, with any password replaced by ***.</summary>
     public string DisplayName => _spec.DisplayName;
 

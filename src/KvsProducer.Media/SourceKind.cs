@@ -1,6 +1,6 @@
 namespace KvsProducer.Media;
 
-/// <summary>The source forms of ARCHITECTURE.md §3, one per URI scheme.</summary>
+/// <summary>The source forms, one per URI scheme.</summary>
 public enum SourceKind
 {
     /// <summary><c>testsrc:?size=1280x720&amp;rate=30</c>: a generated test pattern, encoded to H.264.</summary>

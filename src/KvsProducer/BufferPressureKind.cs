@@ -1,6 +1,6 @@
 namespace KvsProducer;
 
-/// <summary>The pressure signals of the buffer (parity.md §2 step 5: the official SDKs' storage, buffer-duration and latency pressure callbacks).</summary>
+/// <summary>The pressure signals of the buffer (the official SDKs' storage, buffer-duration and latency pressure callbacks).</summary>
 public enum BufferPressureKind
 {
     /// <summary>Less than 5 % of the content store's byte budget is free; relieved at 10 % free.</summary>

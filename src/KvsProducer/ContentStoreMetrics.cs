@@ -2,7 +2,7 @@ namespace KvsProducer;
 
 /// <summary>
 /// A snapshot of the producer-wide content store. Property names are the official SDKs' client metric
-/// names (parity.md §4, <c>ClientMetrics</c>).
+/// names (<c>ClientMetrics</c>).
 /// </summary>
 public sealed record ContentStoreMetrics
 {

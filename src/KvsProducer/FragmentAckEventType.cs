@@ -1,6 +1,6 @@
 namespace KvsProducer;
 
-/// <summary>The kind of a PutMedia acknowledgement (kvs-protocol.md §4.3).</summary>
+/// <summary>The kind of a PutMedia acknowledgement.</summary>
 public enum FragmentAckEventType
 {
     /// <summary>The service received the first byte of the fragment.</summary>

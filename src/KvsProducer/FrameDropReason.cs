@@ -12,7 +12,7 @@ public enum FrameDropReason
     /// <summary>The frames were sent on a connection that ended before they were PERSISTED, and they lie outside the replay duration, so the next connection does not resend them.</summary>
     ReplayWindowExceeded,
 
-    /// <summary>The service answered the fragment with an ERROR acknowledgement that is not retriable (kvs-protocol.md §4.4): resending cannot help.</summary>
+    /// <summary>The service answered the fragment with an ERROR acknowledgement that is not retriable: resending cannot help.</summary>
     ErrorAcknowledgement,
 
     /// <summary>The frame belonged to a fragment whose start was already dropped, so it could not be sent as valid MKV; the stream resumes at the next fragment start.</summary>

@@ -49,7 +49,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
         var userAgent = $"KvsProducer/{ProducerInfo.Version} .NET/{Environment.Version} {Environment.OSVersion.Platform}"
             + (options.UserAgentSuffix is null ? string.Empty : " " + options.UserAgentSuffix);
         _controlPlane = new ControlPlaneClient(
-            new ControlPlaneClientOptions { Region = region, ServiceUrl = options.ServiceUrl, ConnectTimeout = options.ConnectTimeout, CaBundlePath = options.CaBundlePath, UserAgent = userAgent },
+            new ControlPlaneClientOptions { Region = region, ServiceUrl = options.ResolveServiceUrl(), ConnectTimeout = options.ConnectTimeout, CaBundlePath = options.CaBundlePath, UserAgent = userAgent },
             credentials,
             options.TimeProvider,
             _loggerFactory.CreateLogger<ControlPlaneClient>());
@@ -166,7 +166,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
         return await WaitUntilActiveAsync(created, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>kvs-protocol.md §4.4 (4008): frames sent before the stream is ACTIVE are refused, so wait for it.</summary>
+    /// <summary>Error 4008: frames sent before the stream is ACTIVE are refused, so wait for it.</summary>
     private async Task<StreamDescription> WaitUntilActiveAsync(StreamDescription description, CancellationToken cancellationToken)
     {
         for (var attempt = 0; !description.IsActive; attempt++)

@@ -82,7 +82,7 @@ public sealed class KinesisVideoServiceException : KvsProducerException
         return $"Kinesis Video Streams {operation} failed with {type}, HTTP {statusCode}{request}{message} {AdviceFor(operation, errorType, statusCode, serviceMessage)}";
     }
 
-    // kvs-protocol.md §2.3: error types and their HTTP statuses; parity.md §6 #7/#8: expired
+    // Error types and their HTTP statuses: expired
     // credentials and wrong device clocks are the commonest reasons a device cannot stream.
     private static string AdviceFor(string operation, string errorType, int statusCode, string serviceMessage)
     {

@@ -6,7 +6,7 @@ using KvsProducer.Nal;
 namespace KvsProducer;
 
 /// <summary>
-/// Turns frames into Kinesis Video Streams MKV (kvs-protocol.md §6): the stream header at the first key
+/// Turns frames into Kinesis Video Streams MKV: the stream header at the first key
 /// frame, one Cluster per fragment, one SimpleBlock per frame, fragment metadata as Tags before its
 /// Cluster. Writes straight into any <see cref="IBufferWriter{T}"/> (a file, a pipe, the content store):
 /// a frame's payload is copied exactly once, converted from start codes to length prefixes on the way.
@@ -69,7 +69,7 @@ public sealed class MkvFragmenter
 
     /// <summary>
     /// Adds metadata to the next fragment (persistent: to every fragment until cancelled with an empty
-    /// value). Throws when a Kinesis Video Streams limit would be broken (kvs-protocol.md §5.1).
+    /// value). Throws when a Kinesis Video Streams limit would be broken.
     /// </summary>
     public void PutFragmentMetadata(string name, string value, bool persistent = false) => _metadata.Add(name, value, persistent);
 
@@ -203,7 +203,7 @@ public sealed class MkvFragmenter
     }
 
     /// <summary>
-    /// Ends the open fragment with the end-of-fragment tag (kvs-protocol.md §6.6), so the service
+    /// Ends the open fragment with the end-of-fragment tag, so the service
     /// acknowledges it without waiting for another cluster. Call at the end of a stream or session.
     /// </summary>
     public void CompleteFragment(IBufferWriter<byte> output)
@@ -277,13 +277,13 @@ public sealed class MkvFragmenter
         }
 
         // The block timecode is an int16 relative to the cluster: rather than overflow, start a new
-        // cluster (kvs-protocol.md §5.1; the PIC refuses the frame instead).
+        // cluster (the PIC refuses the frame instead).
         return ptsUnits - _clusterStartUnits > short.MaxValue;
     }
 
     private void CheckFragmentOrder(long ptsUnits, long originUnits)
     {
-        // kvs-protocol.md §5.1 (4004): a fragment must start after everything the previous one showed.
+        // Error 4004: a fragment must start after everything the previous one showed.
         var previousMax = _clusterOpen ? _clusterMaxPtsUnits : _previousClusterMaxPtsUnits;
         if (ptsUnits <= previousMax)
         {
@@ -370,7 +370,7 @@ public sealed class MkvFragmenter
                 : CodecConfiguration.FromRecord(_track.Codec, supplied.Span);
         }
 
-        // kvs-protocol.md §6.4: no codec private data given → build it from the first key frame's parameter sets.
+        // No codec private data given → build it from the first key frame's parameter sets.
         return CodecConfiguration.FromParameterSets(_track.Codec, ParameterSets(frame.Data, _track.NalUnitFormat));
     }
 

@@ -34,7 +34,7 @@ public sealed record MkvFragmenterOptions
     /// <summary>Largest frame accepted, in bytes (default 16 MiB).</summary>
     public int MaxFrameSize { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Largest fragment, in bytes: the service refuses bigger ones (ErrorId 4001, kvs-protocol.md §5.1).</summary>
+    /// <summary>Largest fragment, in bytes: the service refuses bigger ones (ErrorId 4001).</summary>
     public long MaxFragmentSize { get; init; } = 50L * 1000 * 1000;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option, its value and the allowed range.</summary>
@@ -60,7 +60,7 @@ public sealed record MkvFragmenterOptions
             throw new ArgumentException($"FragmentDuration {FragmentDuration.TotalSeconds:0.###} s is out of range: use 1 to 30 s (2 s is the default; the service refuses fragments over 10 s).", nameof(FragmentDuration));
         }
 
-        // kvs-protocol.md §5.1: block timecodes are int16 offsets from the cluster, so the scale bounds
+        // Block timecodes are int16 offsets from the cluster, so the scale bounds
         // how long a cluster can last; below FragmentDuration every frame would end up in its own fragment.
         if (TimecodeScale.Ticks * short.MaxValue < FragmentDuration.Ticks)
         {

@@ -8,7 +8,10 @@ public sealed record ProducerOptions
     /// <summary>AWS region (e.g. <c>us-west-2</c>); null = <c>AWS_REGION</c> / <c>AWS_DEFAULT_REGION</c>.</summary>
     public string? Region { get; init; }
 
-    /// <summary>Control-plane URL instead of <c>https://kinesisvideo.{region}.amazonaws.com</c> — e.g. a local endpoint's.</summary>
+    /// <summary>
+    /// Control-plane URL instead of <c>https://kinesisvideo.{region}.amazonaws.com</c> — e.g. a local endpoint's;
+    /// null = <c>AWS_ENDPOINT_URL_KINESIS_VIDEO</c>, else <c>AWS_ENDPOINT_URL</c>, as the AWS SDKs and CLI read them.
+    /// </summary>
     public Uri? ServiceUrl { get; init; }
 
     /// <summary>Where credentials come from; null = the AWS SDK's default chain.</summary>
@@ -25,7 +28,7 @@ public sealed record ProducerOptions
 
     /// <summary>
     /// Send PutMedia over HTTP/2 (TLS with ALPN) instead of HTTP/1.1. Off by default: the official producers
-    /// use HTTP/1.1 chunked, which every KVS endpoint accepts (kvs-protocol.md §1.2).
+    /// use HTTP/1.1 chunked, which every KVS endpoint accepts.
     /// </summary>
     public bool UseHttp2 { get; init; }
 
@@ -35,10 +38,31 @@ public sealed record ProducerOptions
     /// <summary>The clock for timestamps, timers and retries (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>The control-plane URL to use: <see cref="ServiceUrl"/>, else the environment's, else null (the region's public endpoint).</summary>
+    internal Uri? ResolveServiceUrl()
+    {
+        if (ServiceUrl is not null)
+        {
+            return ServiceUrl;
+        }
+
+        foreach (var variable in (ReadOnlySpan<string>)["AWS_ENDPOINT_URL_KINESIS_VIDEO", "AWS_ENDPOINT_URL"])
+        {
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+            {
+                return Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                    ? url
+                    : throw new ArgumentException($"{variable} '{value}' must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:4567.", nameof(ServiceUrl));
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The region to use: <see cref="Region"/>, else the environment's, else an error saying how to set it.</summary>
     internal string ResolveRegion() =>
         Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")
-        ?? (ServiceUrl is not null ? "us-east-1"
+        ?? (ResolveServiceUrl() is not null ? "us-east-1"
             : throw new ArgumentException("No AWS region: set ProducerOptions.Region or the AWS_REGION environment variable.", nameof(Region)));
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option and what to use.</summary>
@@ -64,6 +88,7 @@ public sealed record ProducerOptions
             throw new ArgumentException($"ConnectTimeout {ConnectTimeout} must be positive (5 s is the default).", nameof(ConnectTimeout));
         }
 
+        ResolveServiceUrl();
         ResolveRegion();
     }
 }

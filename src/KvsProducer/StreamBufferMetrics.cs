@@ -2,7 +2,7 @@ namespace KvsProducer;
 
 /// <summary>
 /// A snapshot of one stream's buffer. Property names are the official SDKs' stream metric names
-/// (parity.md §4, <c>StreamMetrics</c>) so dashboards and comparisons line up one to one.
+/// (<c>StreamMetrics</c>) so dashboards and comparisons line up one to one.
 /// </summary>
 public sealed record StreamBufferMetrics
 {

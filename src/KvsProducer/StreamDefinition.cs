@@ -4,7 +4,7 @@ namespace KvsProducer;
 
 /// <summary>
 /// One Kinesis Video stream as the producer sends to it: the options of the official SDKs' StreamInfo
-/// that apply (parity.md §1a), with their defaults. Validated when the stream is started.
+/// that apply, with their defaults. Validated when the stream is started.
 /// </summary>
 public sealed partial record StreamDefinition
 {

@@ -2,7 +2,7 @@ namespace KvsProducer;
 
 /// <summary>
 /// How a stream trades latency against completeness when the uplink cannot keep up
-/// (parity.md §1a, §2: the official SDKs' REALTIME / NEAR_REALTIME / OFFLINE streaming types).
+/// (the official SDKs' REALTIME / NEAR_REALTIME / OFFLINE streaming types).
 /// </summary>
 public enum StreamingMode
 {

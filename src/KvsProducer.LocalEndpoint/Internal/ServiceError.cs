@@ -2,7 +2,7 @@ namespace KvsProducer.LocalEndpoint.Internal;
 
 /// <summary>
 /// An error answered the way the service answers it: HTTP status, <c>x-amzn-ErrorType</c> and a
-/// <c>{"Message": …}</c> body (kvs-protocol.md §2.1, §2.3). Thrown by request handlers and
+/// <c>{"Message": …}</c> body. Thrown by request handlers and
 /// turned into a response in one place.
 /// </summary>
 internal sealed class ServiceError : Exception
@@ -36,7 +36,7 @@ internal sealed class ServiceError : Exception
 
     public int Status { get; }
 
-    // kvs-protocol.md §2.3: the status each exception type carries.
+    // The status each exception type carries.
     public static ServiceError InvalidArgument(string message) => new("InvalidArgumentException", 400, message);
 
     public static ServiceError Serialization(string message) => new("SerializationException", 400, message);
@@ -70,7 +70,7 @@ internal sealed class ServiceError : Exception
 
     public static ServiceError UnknownOperation(string message) => new("UnknownOperationException", 404, message);
 
-    // kvs-protocol.md §2.3: generic AWS authentication errors.
+    // Generic AWS authentication errors.
     public static ServiceError MissingAuthenticationToken(string message) => new("MissingAuthenticationTokenException", 403, message);
 
     public static ServiceError UnrecognizedClient(string message) => new("UnrecognizedClientException", 403, message);

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace KvsProducer.Media.Internal;
 
-/// <summary>Parses the source URIs of ARCHITECTURE.md §3 into what FFmpeg is given.</summary>
+/// <summary>Parses the source URIs (testsrc:, v4l2:, rtsp://, file:) into what FFmpeg is given.</summary>
 internal static class MediaUri
 {
     private const string Forms =

@@ -43,7 +43,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_extradata")]
     internal static partial NativeStatus GetExtradata(SourceHandle source, out nint data, out int size);
 
-    // toolchain.md: a returned const char* is declared nint; a string return would free static memory.
+    // A returned const char* is declared nint; a string return would free static memory.
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_encoder_name")]
     internal static partial nint GetEncoderName(SourceHandle source);
 

@@ -3,7 +3,7 @@ namespace KvsProducer.Media.Internal;
 /// <summary>
 /// Delays between reconnect attempts: the first immediate, then doubling from the base up to the
 /// ceiling, each drawn with jitter in [½, 1] of its step so that many cameras dropped by one
-/// network blip do not all come back in the same instant (ARCHITECTURE.md §4 "Reconnect").
+/// network blip do not all come back in the same instant.
 /// </summary>
 internal static class ReconnectBackoff
 {

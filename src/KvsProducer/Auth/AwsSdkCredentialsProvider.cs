@@ -16,7 +16,7 @@ namespace KvsProducer.Auth;
 /// assume-role, process credentials). When it is known, the credentials are fetched again
 /// <c>refreshMargin</c> before it. When it is not (environment variables, static profile keys), they
 /// are fetched again every <c>refreshPeriodWithoutExpiration</c>: the default chain notices changed
-/// environment variables and credential files, so rotated keys are picked up (parity.md §6 #7:
+/// environment variables and credential files, so rotated keys are picked up (
 /// the official SDKs never re-read environment session tokens).
 /// </remarks>
 public sealed class AwsSdkCredentialsProvider : ICredentialsProvider, IDisposable
@@ -82,7 +82,7 @@ public sealed class AwsSdkCredentialsProvider : ICredentialsProvider, IDisposabl
         ImmutableCredentials immutable;
         try
         {
-            // toolchain.md: the v4 chain (FallbackCredentialsFactory is obsolete). It caches the
+            // The v4 chain (FallbackCredentialsFactory is obsolete). It caches the
             // resolved source and starts over when environment variables or credential files change.
             credentials = _credentials ?? await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             immutable = await credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace KvsProducer.Auth;
 /// The refresh machinery the providers share: answers from memory while the credentials are fresh
 /// (no allocation, no lock), fetches once for all concurrent callers when they are not, and keeps
 /// serving still-valid credentials when a refresh fails, so a short outage of the credentials
-/// source does not stop a stream. parity.md §6 #7: the official SDKs let credentials expire; here
+/// source does not stop a stream. The official SDKs let credentials expire; here
 /// the refresh starts <c>refreshMargin</c> before expiry.
 /// </summary>
 internal sealed partial class CredentialsCache : IDisposable

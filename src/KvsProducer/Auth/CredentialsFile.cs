@@ -3,7 +3,7 @@ using System.Globalization;
 namespace KvsProducer.Auth;
 
 /// <summary>
-/// The credentials file of the KVS C and C++ producer SDKs (parity.md §4, FileCredentialProvider.c):
+/// The credentials file of the KVS C and C++ producer SDKs (FileCredentialProvider.c):
 /// one line of whitespace-separated tokens, either
 /// <c>CREDENTIALS &lt;access key id&gt; &lt;secret access key&gt;</c> or
 /// <c>CREDENTIALS &lt;access key id&gt; &lt;expiration&gt; &lt;secret access key&gt; [&lt;session token&gt;]</c>,

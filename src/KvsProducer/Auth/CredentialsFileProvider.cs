@@ -5,7 +5,7 @@ namespace KvsProducer.Auth;
 
 /// <summary>
 /// Credentials from a file another process rotates, in the format of the KVS C/C++ producer SDKs'
-/// file credential provider (parity.md §4): <c>CREDENTIALS &lt;access key id&gt; [&lt;expiration&gt;]
+/// file credential provider: <c>CREDENTIALS &lt;access key id&gt; [&lt;expiration&gt;]
 /// &lt;secret access key&gt; [&lt;session token&gt;]</c>. The file is read again as soon as it changes
 /// (checked at most every <see cref="FileCheckInterval"/>) and when the credentials come within
 /// the refresh margin of their expiry.

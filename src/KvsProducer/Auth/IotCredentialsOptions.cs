@@ -1,7 +1,7 @@
 namespace KvsProducer.Auth;
 
 /// <summary>
-/// Settings of the AWS IoT X.509 role-alias credentials provider (parity.md §4; the C SDK's
+/// Settings of the AWS IoT X.509 role-alias credentials provider (the C SDK's
 /// IotCredentialProvider, kvssink's <c>iot-certificate</c>).
 /// </summary>
 public sealed record IotCredentialsOptions

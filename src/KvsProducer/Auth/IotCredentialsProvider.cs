@@ -11,7 +11,7 @@ namespace KvsProducer.Auth;
 
 /// <summary>
 /// Temporary credentials from the AWS IoT credentials provider, authenticated by the device's X.509
-/// certificate (parity.md §4: the C SDK's IotCredentialProvider, kvssink <c>iot-certificate</c>):
+/// certificate (the C SDK's IotCredentialProvider, kvssink <c>iot-certificate</c>):
 /// <c>GET https://&lt;endpoint&gt;/role-aliases/&lt;alias&gt;/credentials</c> over mutual TLS with the
 /// header <c>x-amzn-iot-thingname</c>. The credentials are cached and fetched again
 /// <see cref="IotCredentialsOptions.RefreshMargin"/> before they expire.

@@ -2,7 +2,7 @@ namespace KvsProducer.Auth;
 
 /// <summary>
 /// Fixed credentials: long-term keys of an IAM user, or temporary ones the application renews by
-/// building a new provider. parity.md §4: the C SDK's static provider.
+/// building a new provider.: the C SDK's static provider.
 /// </summary>
 public sealed class StaticCredentialsProvider : ICredentialsProvider
 {

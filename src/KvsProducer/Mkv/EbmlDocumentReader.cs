@@ -3,7 +3,7 @@ namespace KvsProducer.Mkv;
 /// <summary>
 /// Parses a whole MKV byte array into a tree of <see cref="EbmlNode"/>s, checking structure: every
 /// known size fits its parent, unknown sizes only on Segment and Cluster (which end where an element of
-/// their level or above begins, kvs-protocol.md §6.5). Used by tests, tools and validation — not on the
+/// their level or above begins). Used by tests, tools and validation — not on the
 /// streaming path.
 /// </summary>
 internal static class EbmlDocumentReader

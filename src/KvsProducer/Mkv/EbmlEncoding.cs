@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace KvsProducer.Mkv;
 
 /// <summary>
-/// EBML primitives written straight into spans (kvs-protocol.md §6.1): element IDs, variable-length
+/// EBML primitives written straight into spans: element IDs, variable-length
 /// sizes, and the small elements of the stream header. No allocation.
 /// </summary>
 internal static class EbmlEncoding

@@ -1,7 +1,7 @@
 namespace KvsProducer.Mkv;
 
 /// <summary>
-/// Reads one element header (ID + size vint) from bytes (kvs-protocol.md §6.1). Pure: returns
+/// Reads one element header (ID + size vint) from bytes. Pure: returns
 /// "need more data" as false, never reads past the span, accepts non-minimal size widths and every
 /// width of the unknown-size pattern.
 /// </summary>

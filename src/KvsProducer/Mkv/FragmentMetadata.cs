@@ -4,7 +4,7 @@ using System.Text;
 namespace KvsProducer.Mkv;
 
 /// <summary>
-/// Metadata waiting for the next fragment, emitted as Tags just before its Cluster (kvs-protocol.md §6.6:
+/// Metadata waiting for the next fragment, emitted as Tags just before its Cluster (
 /// Tags are level-1 elements, so they cannot go inside a cluster). One-shot items go once; persistent
 /// items go before every fragment until cancelled with an empty value. The service's limits are
 /// enforced when an item is added, so a bad item never reaches the wire (§5.1: otherwise ErrorId 4009).

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace KvsProducer.Mkv;
 
 /// <summary>
-/// The per-frame elements: Cluster start and SimpleBlock header (kvs-protocol.md §6.5). Fixed-width
+/// The per-frame elements: Cluster start and SimpleBlock header. Fixed-width
 /// encodings so every header is a few bytes requested with one <c>GetSpan</c>.
 /// </summary>
 internal static class MkvClusterWriter

@@ -2,7 +2,7 @@ namespace KvsProducer.Mkv;
 
 /// <summary>
 /// EBML/Matroska element IDs KVS producers and consumers use, with their length-marker bits kept
-/// (kvs-protocol.md §6.2).
+///.
 /// </summary>
 internal static class MkvElementIds
 {

@@ -4,7 +4,7 @@ namespace KvsProducer.Mkv;
 
 /// <summary>
 /// Writes the stream header a PutMedia session (or an MKV file) starts with: EBML header, Segment of
-/// unknown size, Info, Tracks (kvs-protocol.md §6.3). Written once per stream and replayed at the start
+/// unknown size, Info, Tracks. Written once per stream and replayed at the start
 /// of every session, so it is built as a byte array; the per-frame path never comes here.
 /// </summary>
 internal static class MkvStreamHeaderWriter

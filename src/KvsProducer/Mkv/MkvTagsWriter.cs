@@ -4,7 +4,7 @@ using System.Text;
 namespace KvsProducer.Mkv;
 
 /// <summary>
-/// Fragment metadata as MKV Tags, laid out as the PIC writes them (kvs-protocol.md §6.6): one Tags
+/// Fragment metadata as MKV Tags, laid out as the PIC writes them: one Tags
 /// element per item, <c>Tags{Tag{SimpleTag{TagName, TagString}}}</c>, every size an 8-byte vint, no Targets.
 /// </summary>
 internal static class MkvTagsWriter

@@ -4,7 +4,7 @@ namespace KvsProducer.Nal;
 
 /// <summary>
 /// The AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1), the MKV CodecPrivate of
-/// <c>V_MPEG4/ISO/AVC</c> tracks (kvs-protocol.md §6.4).
+/// <c>V_MPEG4/ISO/AVC</c> tracks.
 /// </summary>
 /// <remarks>
 /// Layout: <c>01</c> · profile · compatibility · level (SPS bytes 1–3) · <c>FF</c> (4-byte NAL lengths) ·
@@ -14,7 +14,7 @@ namespace KvsProducer.Nal;
 /// </remarks>
 internal static class AvcDecoderConfigurationRecord
 {
-    /// <summary>lengthSizeMinusOne = 3: frames carry 4-byte big-endian NAL lengths (kvs-protocol.md §6.4).</summary>
+    /// <summary>lengthSizeMinusOne = 3: frames carry 4-byte big-endian NAL lengths.</summary>
     public const int NalLengthSize = 4;
 
     private const int MaxSpsCount = 31;

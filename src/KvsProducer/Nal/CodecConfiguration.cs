@@ -4,7 +4,7 @@ namespace KvsProducer.Nal;
 
 /// <summary>
 /// What the MKV track header needs from a video stream's parameter sets: the CodecPrivate bytes
-/// (kvs-protocol.md §6.4), the displayed picture size, and a one-line description for logs and errors.
+///, the displayed picture size, and a one-line description for logs and errors.
 /// </summary>
 /// <param name="CodecPrivateData">The AVCDecoderConfigurationRecord or HEVCDecoderConfigurationRecord.</param>
 /// <param name="Width">Displayed width in pixels (after cropping / the conformance window).</param>

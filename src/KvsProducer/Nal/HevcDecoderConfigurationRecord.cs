@@ -4,12 +4,12 @@ namespace KvsProducer.Nal;
 
 /// <summary>
 /// The HEVCDecoderConfigurationRecord (ISO/IEC 14496-15 §8.3.3.1), the MKV CodecPrivate of
-/// <c>V_MPEGH/ISO/HEVC</c> tracks (kvs-protocol.md §6.4).
+/// <c>V_MPEGH/ISO/HEVC</c> tracks.
 /// </summary>
 /// <remarks>
 /// A 23-byte header filled from the first SPS's profile_tier_level and format fields, then one array
 /// per NAL unit type (VPS, SPS, PPS): type byte, u16 count, (u16 length · NAL unit)*.
-/// array_completeness is 0, as both the KVS PIC (kvs-protocol.md §6.4) and ffmpeg's Matroska muxer
+/// array_completeness is 0, as both the KVS PIC and ffmpeg's Matroska muxer
 /// (ffmpeg 5.1 <c>ff_isom_write_hvcc(..., ps_array_completeness = 0)</c>) write it.
 /// </remarks>
 internal static class HevcDecoderConfigurationRecord

@@ -73,7 +73,7 @@ internal sealed partial class StreamUploader
 
         /// <summary>Why the session ended when the response did (kvs-protocol.md §4.3: every ERROR ack ends the connection).</summary>
         public KvsProducerException EndReason() => _lastError is { } error
-            ? new KvsProducerException($"Stream '{owner._stream.Name}': the service sent ERROR {error.ErrorId} {error.ErrorCode} for the fragment at {error.FragmentTimecode} and closed the connection; resuming on a new one.")
+            ? new KvsProducerException($"Stream '{owner._stream.Name}': the service sent ERROR {error.ErrorId} {error.ErrorCode} for the fragment at {error.FragmentTimecode} and closed the connection; resuming on a new one.{ErrorAckAdvice.For(error.ErrorId ?? 0)}")
             : new KvsProducerException(_ended
                 ? $"Stream '{owner._stream.Name}': the service ended the PutMedia response before the body was complete; reconnecting."
                 : $"Stream '{owner._stream.Name}': the PutMedia session ended; reconnecting.");

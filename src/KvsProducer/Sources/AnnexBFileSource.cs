@@ -28,6 +28,9 @@ internal sealed class AnnexBFileSource : IFrameSource
 
     public TrackDefinition Track { get; }
 
+    /// <summary>A file reads as fast as the disk allows.</summary>
+    public bool IsLive => false;
+
     public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var framer = new AccessUnitFramer(Track.Codec, _framesPerSecond, _start);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace KvsProducer.Sources;
 
 /// <summary>
-/// A source URI as the library, the CLI and the samples write it (ARCHITECTURE.md §3):
+/// A source URI as the library, the CLI and the samples write it:
 /// <c>scheme:path?key=value&amp;key=value</c>, e.g. <c>frames:clips/door?fps=25</c> or <c>file:clip.h264?fps=30</c>.
 /// Parsed by hand because these are not RFC 3986 URIs (relative paths, no authority).
 /// </summary>

@@ -8,13 +8,13 @@ namespace KvsProducer.LocalEndpoint.Internal.Auth;
 
 /// <summary>
 /// Verifies AWS Signature Version 4 on incoming requests with the endpoint's own code (never the
-/// client's signer: ARCHITECTURE.md §2). kvs-protocol.md §1.3 and §9.3: the request's own
+/// client's signer:).: the request's own
 /// SignedHeaders list is verified, header or presigned-query form, service <c>kinesisvideo</c>,
 /// any region, clock skew up to 15 minutes.
 /// </summary>
 internal sealed class SignatureVerifier
 {
-    /// <summary>kvs-protocol.md §1.3: SHA-256 of the empty string, what the C producer hashes for PutMedia.</summary>
+    /// <summary>SHA-256 of the empty string, what the C producer hashes for PutMedia.</summary>
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private const string Algorithm = "AWS4-HMAC-SHA256";
@@ -37,7 +37,7 @@ internal sealed class SignatureVerifier
     /// <summary>
     /// Throws the service's error unless the request is signed with the configured key.
     /// <paramref name="bodyHash"/> is the hex SHA-256 of a body read in full, or null for a
-    /// streamed body (then kvs-protocol.md §1.3: <c>x-amz-content-sha256</c> if sent, else the empty-string hash).
+    /// streamed body (then: <c>x-amz-content-sha256</c> if sent, else the empty-string hash).
     /// </summary>
     public void Verify(HttpRequest request, string? bodyHash)
     {
@@ -117,7 +117,7 @@ internal sealed class SignatureVerifier
 
         if (scope[3] != "kinesisvideo")
         {
-            throw ServiceError.InvalidSignature($"Credential should be scoped to correct service: 'kinesisvideo', not '{scope[3]}' (kvs-protocol.md §1.1: every KVS API signs for kinesisvideo).");
+            throw ServiceError.InvalidSignature($"Credential should be scoped to correct service: 'kinesisvideo', not '{scope[3]}' (every KVS API signs for kinesisvideo).");
         }
 
         if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset signedAt))
@@ -141,7 +141,7 @@ internal sealed class SignatureVerifier
             throw ServiceError.RequestExpired($"The presigned request signed at {amzDate} has expired or is not valid yet.");
         }
 
-        // kvs-protocol.md §1.3 (emulator rule): the declared x-amz-content-sha256 (Java's
+        // Emulator rule: the declared x-amz-content-sha256 (Java's
         // STREAMING-AWS4-HMAC-SHA256-PAYLOAD literal included) if sent, else the hash of a body
         // read in full, else the empty-string hash the C producer signs for chunked PutMedia.
         string declared = request.Headers["x-amz-content-sha256"].ToString();

@@ -9,7 +9,7 @@ using KvsProducer.LocalEndpoint.Internal.Storage;
 namespace KvsProducer.LocalEndpoint.Internal.ControlPlane;
 
 /// <summary>
-/// The kinesisvideo control-plane operations (kvs-protocol.md §2.2): JSON in, JSON out, errors
+/// The kinesisvideo control-plane operations: JSON in, JSON out, errors
 /// as <see cref="ServiceError"/>. Transport, authentication and faults are the caller's.
 /// </summary>
 internal sealed class ControlPlaneApi
@@ -36,7 +36,7 @@ internal sealed class ControlPlaneApi
         _dataEndpoint = dataEndpoint;
     }
 
-    /// <summary>Operation paths this class answers (kvs-protocol.md §2.2 "Path").</summary>
+    /// <summary>Operation paths this class answers.</summary>
     public static bool Handles(string path) => path is "/createStream" or "/describeStream" or "/getDataEndpoint"
         or "/listStreams" or "/deleteStream" or "/tagStream" or "/untagStream" or "/listTagsForStream"
         or "/updateDataRetention" or "/updateStream";
@@ -60,7 +60,7 @@ internal sealed class ControlPlaneApi
         };
     }
 
-    /// <summary>Finds the stream named by StreamName and/or StreamARN (kvs-protocol.md §2.2 "one of").</summary>
+    /// <summary>Finds the stream named by StreamName and/or StreamARN (one of them suffices).</summary>
     public StoredStream Resolve(string? name, string? arn)
     {
         RequestValidation.StreamName(name);
@@ -79,7 +79,7 @@ internal sealed class ControlPlaneApi
         return stream;
     }
 
-    /// <summary>kvs-protocol.md §2.2 Status: CREATING until <see cref="LocalKvsOptions.StreamCreationDelay"/> has passed.</summary>
+    /// <summary>Status: CREATING until <see cref="LocalKvsOptions.StreamCreationDelay"/> has passed.</summary>
     public bool IsActive(StoredStream stream) => Info(stream).Status == "ACTIVE";
 
     public StreamInfo Info(StoredStream stream)

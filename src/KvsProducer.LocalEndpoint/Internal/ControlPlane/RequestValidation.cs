@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace KvsProducer.LocalEndpoint.Internal.ControlPlane;
 
 /// <summary>
-/// Field checks of the kinesisvideo model (kvs-protocol.md §2.2, §5.3). Messages follow the
+/// Field checks of the kinesisvideo model. Messages follow the
 /// service's "Value … at … failed to satisfy constraint" form and add what to do.
 /// </summary>
 internal static partial class RequestValidation

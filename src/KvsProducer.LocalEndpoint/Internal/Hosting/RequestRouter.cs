@@ -17,7 +17,7 @@ namespace KvsProducer.LocalEndpoint.Internal.Hosting;
 
 /// <summary>
 /// The one request delegate: request id, authentication, faults, dispatch by path, and the
-/// service's error shape (kvs-protocol.md §2.1: status, <c>x-amzn-ErrorType</c>,
+/// service's error shape (status, <c>x-amzn-ErrorType</c>,
 /// <c>x-amzn-RequestId</c>, <c>{"Message": …}</c>).
 /// </summary>
 internal sealed class RequestRouter
@@ -160,7 +160,7 @@ internal sealed class RequestRouter
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    // kvs-protocol.md §2.1: what the service answered for a wrongly-cased path.
+    // What the service answered for a wrongly-cased path.
     private static async Task UnknownOperationAsync(HttpContext context)
     {
         context.Response.StatusCode = 404;

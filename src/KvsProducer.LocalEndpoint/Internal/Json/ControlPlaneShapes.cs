@@ -1,6 +1,6 @@
 namespace KvsProducer.LocalEndpoint.Internal.Json;
 
-// kvs-protocol.md §2.2: request and response shapes of the kinesisvideo control plane, field
+// Request and response shapes of the kinesisvideo control plane, field
 // names exactly as on the wire (PascalCase). Plain DTOs kept together because they are one
 // wire vocabulary; validation lives in ControlPlane/RequestValidation.
 

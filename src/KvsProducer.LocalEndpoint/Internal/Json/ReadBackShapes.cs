@@ -1,6 +1,6 @@
 namespace KvsProducer.LocalEndpoint.Internal.Json;
 
-// kvs-protocol.md §7: request and response shapes of the read-back (media and archived-media) APIs.
+// Request and response shapes of the read-back (media and archived-media) APIs.
 
 internal sealed class GetMediaRequest
 {

@@ -3,7 +3,7 @@ namespace KvsProducer.LocalEndpoint.Internal.Mkv;
 /// <summary>The ErrorCode strings that go with <see cref="AckErrorId"/>.</summary>
 internal static class AckErrorCodes
 {
-    // kvs-protocol.md §4.4: strings of the Java SDK's AckErrorCode enum; 4009–4012 are not in
+    // Strings of the Java SDK's AckErrorCode enum; 4009–4012 are not in
     // that enum, so their names follow the PIC's SERVICE_CALL_RESULT_* constants [inferred].
     public static string Of(AckErrorId id) => id switch
     {

@@ -1,6 +1,6 @@
 namespace KvsProducer.LocalEndpoint.Internal.Mkv;
 
-/// <summary>kvs-protocol.md §4.4: the ErrorId values of PutMedia ERROR ACKs this endpoint emits.</summary>
+/// <summary>The ErrorId values of PutMedia ERROR ACKs this endpoint emits.</summary>
 internal enum AckErrorId
 {
     StreamReadError = 4000,

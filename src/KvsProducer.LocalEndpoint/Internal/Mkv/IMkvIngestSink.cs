@@ -27,6 +27,6 @@ internal interface IMkvIngestSink
 
     void OnClusterEnd();
 
-    /// <summary>A SimpleTag of a level-1 Tags element (strings with trailing NULs removed, kvs-protocol.md §6.3).</summary>
+    /// <summary>A SimpleTag of a level-1 Tags element (strings with trailing NULs removed).</summary>
     void OnSimpleTag(string name, string value);
 }

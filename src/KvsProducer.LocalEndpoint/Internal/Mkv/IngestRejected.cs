@@ -1,7 +1,7 @@
 namespace KvsProducer.LocalEndpoint.Internal.Mkv;
 
 /// <summary>
-/// A PutMedia body the service refuses: the ERROR ACK id and code of kvs-protocol.md §4.4 and a
+/// A PutMedia body the service refuses: the ERROR ACK id and code and a
 /// sentence saying what was wrong. Ends the session (the service closes after an ERROR ACK).
 /// </summary>
 internal sealed class IngestRejected : Exception

@@ -4,7 +4,7 @@ using System.Text;
 namespace KvsProducer.LocalEndpoint.Internal.Mkv;
 
 /// <summary>
-/// Push-based, incremental EBML/Matroska reader for PutMedia bodies (kvs-protocol.md §6, §9.5).
+/// Push-based, incremental EBML/Matroska reader for PutMedia bodies.
 /// Bytes go in as they arrive, split anywhere; events come out to an <see cref="IMkvIngestSink"/>.
 /// It never buffers more than one small element value (at most <see cref="MaxValueSize"/> bytes),
 /// skips payloads without copying, keeps a bounded stack, accepts unknown sizes only on Segment and
@@ -18,7 +18,7 @@ internal sealed class MkvIngestParser
     private const int MaxDepth = 16;
     private const long UnknownSize = -1;
 
-    // kvs-protocol.md §6.2 element IDs (with their length-marker bits).
+    // Matroska element IDs (with their length-marker bits).
     private const uint EbmlId = 0x1A45DFA3;
     private const uint DocTypeId = 0x4282;
     private const uint SegmentId = 0x18538067;
@@ -241,7 +241,7 @@ internal sealed class MkvIngestParser
         _header[_headerLength++] = b;
         if (_headerLength == _idLength + _sizeLength)
         {
-            // kvs-protocol.md §6.1: any width; strip the marker bit; all value bits set = unknown.
+            // Any width; strip the marker bit; all value bits set = unknown.
             ulong size = (ulong)(_header[_idLength] & (0xFF >> _sizeLength));
             bool allOnes = size == (ulong)(0xFF >> _sizeLength);
             for (int i = _idLength + 1; i < _headerLength; i++)
@@ -264,7 +264,7 @@ internal sealed class MkvIngestParser
         long start = Position;
         _phase = Phase.Id;
 
-        // kvs-protocol.md §9.5: an unknown-size Cluster ends at the next level-1 ID; an
+        // An unknown-size Cluster ends at the next level-1 ID; an
         // unknown-size Segment ends at a new EBML header.
         while (_depth > 0 && _stack[_depth - 1].End == UnknownSize)
         {
@@ -295,7 +295,7 @@ internal sealed class MkvIngestParser
         _elementRegion = region;
         if (size == UnknownSize && id is not SegmentId and not ClusterId)
         {
-            throw Invalid($"Element 0x{id:X} at offset {start} has an unknown size; only Segment and Cluster may (kvs-protocol.md §6.1).");
+            throw Invalid($"Element 0x{id:X} at offset {start} has an unknown size; only Segment and Cluster may.");
         }
 
         if (IsMaster(id) && IsExpectedMaster(id))
@@ -336,7 +336,7 @@ internal sealed class MkvIngestParser
             if (size > MaxValueSize)
             {
                 throw id is TagNameId or TagStringId
-                    ? new IngestRejected(AckErrorId.FragmentMetadataLimitReached, $"A metadata {(id == TagNameId ? "name" : "value")} of {size} bytes is far over the limit (kvs-protocol.md §5.1).")
+                    ? new IngestRejected(AckErrorId.FragmentMetadataLimitReached, $"A metadata {(id == TagNameId ? "name" : "value")} of {size} bytes is far over the limit.")
                     : Invalid($"Element 0x{id:X} at offset {start} claims {size} bytes; at most {MaxValueSize} are plausible.");
             }
 
@@ -515,7 +515,7 @@ internal sealed class MkvIngestParser
         }
     }
 
-    // kvs-protocol.md §6.3: older PIC builds NUL-terminate and NUL-pad strings.
+    // Older PIC builds NUL-terminate and NUL-pad strings.
     private static string Text(ReadOnlySpan<byte> value) => Encoding.UTF8.GetString(value.TrimEnd((byte)0));
 
     private static ulong UnsignedValue(uint id, ReadOnlySpan<byte> value)

@@ -1,6 +1,6 @@
 namespace KvsProducer.LocalEndpoint.Internal.Mkv;
 
-/// <summary>Which part of a PutMedia body a byte belongs to (kvs-protocol.md §3.5, §6.7).</summary>
+/// <summary>Which part of a PutMedia body a byte belongs to.</summary>
 internal enum MkvRegion
 {
     /// <summary>EBML header and the Segment's own ID and size: rewritten by the endpoint on read-back.</summary>

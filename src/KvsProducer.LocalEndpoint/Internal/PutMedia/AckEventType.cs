@@ -1,6 +1,6 @@
 namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 
-/// <summary>kvs-protocol.md §4.2: the EventType values.</summary>
+/// <summary>The EventType values.</summary>
 internal enum AckEventType
 {
     Buffering,

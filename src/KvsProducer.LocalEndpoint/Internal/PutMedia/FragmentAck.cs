@@ -5,15 +5,15 @@ using KvsProducer.LocalEndpoint.Internal.Mkv;
 
 namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 
-/// <summary>One ACK event of the PutMedia response (kvs-protocol.md §4.2).</summary>
+/// <summary>One ACK event of the PutMedia response.</summary>
 internal readonly record struct FragmentAck(AckEventType EventType, long FragmentTimecode, string? FragmentNumber, AckErrorId ErrorId = 0)
 {
     public static FragmentAck Idle { get; } = new(AckEventType.Idle, -1, null);
 
-    /// <summary>Largest encoded ACK: kvs-protocol.md §4.1 keeps each well under the C producer's 1024-byte limit.</summary>
+    /// <summary>Largest encoded ACK: each stays well under the C producer's 1024-byte limit.</summary>
     public const int MaxEncodedLength = 512;
 
-    // kvs-protocol.md §4.2 / §8.2: compact JSON, keys in the captured order, one '\n' after it.
+    // Compact JSON, keys in the captured order, one '\n' after it.
     // {"EventType":"ERROR","FragmentTimecode":1597065596575,"FragmentNumber":"9134…","ErrorCode":"MAX_FRAGMENT_DURATION_REACHED","ErrorId":4002}
     public int Encode(Span<byte> output)
     {

@@ -7,7 +7,7 @@ namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 internal sealed record PersistJob(FragmentRecord Record, FileStream File, SessionHeader Header, bool AckRequired)
 {
     /// <summary>
-    /// kvs-protocol.md §4.3: PERSISTED means durably stored. Order: fragment file fsync, header
+    /// PERSISTED means durably stored. Order: fragment file fsync, header
     /// file written and fsynced once, directory fsync (the new names), then the index line (fsync):
     /// a crash before the index line loses only an unacknowledged fragment.
     /// </summary>

@@ -16,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 
 /// <summary>
-/// <c>POST /putMedia</c> (kvs-protocol.md §3–4): validates the headers, answers 200 before the
+/// <c>POST /putMedia</c>: validates the headers, answers 200 before the
 /// first body byte (§3.3, §9.4), then reads the chunked body and writes ACKs concurrently, one
 /// HTTP chunk per ACK (§4.1), with IDLE keep-alives and the idle close (§3.6).
 /// </summary>
@@ -51,7 +51,7 @@ internal sealed class PutMediaHandler
     public async Task HandleAsync(HttpContext context, string requestId)
     {
         PutMediaHeaders headers = PutMediaHeaders.Parse(context.Request.Headers);
-        // kvs-protocol.md §9.4: an unknown stream is a 404 before any 200.
+        // An unknown stream is a 404 before any 200.
         StoredStream stream = _api.Resolve(headers.StreamName, headers.StreamArn);
 
         // A long-lived upload: no body size limit, no minimum data rate (a trickling client is
@@ -71,14 +71,14 @@ internal sealed class PutMediaHandler
         CancellationToken aborted = context.RequestAborted;
 
         // Starting the first read makes Kestrel answer "Expect: 100-continue" with 100 Continue
-        // (kvs-protocol.md §9.4); the 200 follows at once, before any body byte is awaited.
+        // at once; the 200 follows before any body byte is awaited.
         ValueTask<ReadResult> firstRead = body.ReadAsync(aborted);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
         {
             // One PutMedia per HTTP/1.1 connection: after the response ends Kestrel closes the
-            // connection (FIN) instead of reading the rest of an abandoned body (kvs-protocol.md §4.3).
+            // connection (FIN) instead of reading the rest of an abandoned body.
             // HTTP/2 forbids connection headers; ending the stream is enough there.
             context.Response.Headers.Connection = "close";
         }
@@ -230,7 +230,7 @@ internal sealed class PutMediaHandler
         await writer.ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await monitorTask.ConfigureAwait(false);
-        // kvs-protocol.md §4.3: after an ERROR (or the idle limit) the service ends the response
+        // After an ERROR (or the idle limit) the service ends the response
         // and closes the connection. The client gets a moment to read the last ACKs while the rest
         // of its body is discarded; then the connection is closed.
         await context.Response.CompleteAsync().ConfigureAwait(false);
@@ -292,7 +292,7 @@ internal sealed class PutMediaHandler
         public List<PersistJob> Jobs { get; } = [];
     }
 
-    /// <summary>kvs-protocol.md §4.3: PERSISTED only once the fragment is durably on disk; runs until the queue completes.</summary>
+    /// <summary>PERSISTED only once the fragment is durably on disk; runs until the queue completes.</summary>
     private async Task PersistAsync(ChannelReader<PersistJob> jobs, StoredStream stream, ChannelWriter<FragmentAck> acks, CancellationToken cancellationToken)
     {
         await foreach (PersistJob job in jobs.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
@@ -344,7 +344,7 @@ internal sealed class PutMediaHandler
                     await Task.Delay(faults.AckDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
-                // kvs-protocol.md §4.1: one ACK per HTTP chunk (Kestrel frames each write as a chunk).
+                // One ACK per HTTP chunk (Kestrel frames each write as a chunk).
                 int length = ack.Encode(buffer);
                 await output.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -455,7 +455,7 @@ internal sealed class PutMediaHandler
                         return;
                     }
 
-                    // kvs-protocol.md §3.6 / §9.9: IDLE every interval while no data arrives.
+                    // IDLE every interval while no data arrives.
                     if (idle >= _options.IdleAckInterval && now.UtcTicks - lastIdleAck >= _options.IdleAckInterval.Ticks)
                     {
                         lastIdleAck = now.UtcTicks;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 
-/// <summary>The PutMedia request headers of kvs-protocol.md §3.2, validated (§9.4).</summary>
+/// <summary>The PutMedia request headers, validated.</summary>
 internal sealed record PutMediaHeaders(string? StreamName, string? StreamArn, bool Absolute, long ProducerStartMs, bool AckRequired)
 {
     public static PutMediaHeaders Parse(IHeaderDictionary headers)
@@ -34,14 +34,14 @@ internal sealed record PutMediaHeaders(string? StreamName, string? StreamArn, bo
             throw ServiceError.InvalidArgument("Missing header x-amzn-producer-start-timestamp: send the producer start time in epoch seconds, e.g. 1700000000.123.");
         }
 
-        // kvs-protocol.md §3.2: decimal seconds, optional fraction; the C producer prints the
+        // Decimal seconds, optional fraction; the C producer prints the
         // milliseconds unpadded ("1795618345.43"), so any fraction length is accepted as a decimal.
         if (!decimal.TryParse(start, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal seconds) || seconds > 100_000_000_000m)
         {
             throw ServiceError.InvalidArgument($"x-amzn-producer-start-timestamp is '{start}': send epoch seconds as a decimal number, e.g. 1700000000.123.");
         }
 
-        // kvs-protocol.md §9.6: ACKs are off only for an explicit "0" [what the service does then is unconfirmed].
+        // ACKs are off only for an explicit "0" [what the service does then is unconfirmed].
         bool ackRequired = Single(headers, "x-amzn-fragment-acknowledgment-required") != "0";
         return new PutMediaHeaders(name, arn, absolute, (long)(seconds * 1000m), ackRequired);
     }

@@ -9,7 +9,7 @@ namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 
 /// <summary>
 /// The service side of one PutMedia request: turns parser events into fragments, checks the
-/// limits of kvs-protocol.md §5.1 (ERROR ids of §4.4), stores fragments and queues the ACKs of
+/// PutMedia limits (ERROR acknowledgements when broken), stores fragments and queues the ACKs of
 /// §4.3. Single-threaded: only the request's read loop calls it. ACKs and persistence jobs are
 /// collected during a <see cref="MkvIngestParser.Feed"/> and taken out afterwards with
 /// <see cref="TakeAcks"/> / <see cref="TakePersistJobs"/>, so a PERSISTED can never overtake the
@@ -17,13 +17,13 @@ namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 /// </summary>
 internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
 {
-    private const int MaxHeaderBytes = 2 * 1024 * 1024; // CodecPrivate ≤ 1 MiB (kvs-protocol.md §5.1) plus the rest
+    private const int MaxHeaderBytes = 2 * 1024 * 1024; // CodecPrivate ≤ 1 MiB plus the rest
     private const int MaxPendingTagBytes = 256 * 1024;
     private const int MaxClusterHeadBytes = 4096;
 
     private static readonly HashSet<string> ReservedTagNames = new(StringComparer.Ordinal)
     {
-        // kvs-protocol.md §6.6: names the SDKs themselves send.
+        // Names the SDKs themselves send.
         "AWS_KINESISVIDEO_END_OF_FRAGMENT", "AWS_KINESISVIDEO_NOTIFICATION", "AWS_KINESISVIDEO_IMAGE_GENERATION", "AWS_KINESISVIDEO_IMAGE_PREFIX",
     };
 
@@ -61,7 +61,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         _faults = faults;
         SessionId = sessionId;
         _startedAt = options.TimeProvider.GetUtcNow();
-        // kvs-protocol.md §2.2: retention 0 keeps no data, so nothing is stored nor PERSISTED.
+        // Retention 0 keeps no data, so nothing is stored nor PERSISTED.
         _store = stream.State.DataRetentionInHours > 0;
     }
 
@@ -155,7 +155,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
             throw new IngestRejected(AckErrorId.InvalidMkvData, $"DocType is '{docType}': PutMedia accepts Matroska ('matroska') only.");
         }
 
-        // kvs-protocol.md §3.5 / issue: a new EBML header (a restarted stream) starts a new session header.
+        // A new EBML header (a restarted stream) starts a new session header.
         _ebmlSeen = true;
         _header = new ArrayBufferWriter<byte>();
         _sessionHeader = null;
@@ -168,7 +168,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
     {
         if (nanoseconds == 0 || nanoseconds > 1_000_000_000)
         {
-            throw new IngestRejected(AckErrorId.InvalidMkvData, $"TimecodeScale {nanoseconds} ns is outside 1 ns … 1 s (kvs-protocol.md §5.1).");
+            throw new IngestRejected(AckErrorId.InvalidMkvData, $"TimecodeScale {nanoseconds} ns is outside 1 ns … 1 s.");
         }
 
         _timecodeScale = nanoseconds;
@@ -188,7 +188,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
     {
         if (_tracks.Count > _options.MaxTracks)
         {
-            throw new IngestRejected(AckErrorId.MoreThanAllowedTracksFound, $"The stream declares {_tracks.Count} tracks; at most {_options.MaxTracks} are allowed (kvs-protocol.md §5.1).");
+            throw new IngestRejected(AckErrorId.MoreThanAllowedTracksFound, $"The stream declares {_tracks.Count} tracks; at most {_options.MaxTracks} are allowed.");
         }
 
         if (_tracks.Count == 0)
@@ -203,7 +203,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
     {
         if (!_ebmlSeen || !_tracksEnded)
         {
-            throw new IngestRejected(AckErrorId.InvalidMkvData, "A Cluster arrived before the stream header: send EBML header, Segment, Info and Tracks first (kvs-protocol.md §3.5).");
+            throw new IngestRejected(AckErrorId.InvalidMkvData, "A Cluster arrived before the stream header: send EBML header, Segment, Info and Tracks first.");
         }
 
         _sessionHeader ??= new SessionHeader(_header.WrittenSpan.ToArray(), [.. _tracks], _timecodeScale);
@@ -229,7 +229,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         fragment.ServerTimestampMs = now.ToUnixTimeMilliseconds();
         fragment.Index = ++FragmentsReceived;
         long offsetMs = ToMilliseconds((long)timecode);
-        // kvs-protocol.md §3.2: ABSOLUTE = the timecode itself; RELATIVE = start timestamp + timecode.
+        // ABSOLUTE = the timecode itself; RELATIVE = start timestamp + timecode.
         fragment.ProducerTimestampMs = _headers.Absolute ? offsetMs : _headers.ProducerStartMs + offsetMs;
 
         if (_stream.Deleted)
@@ -254,7 +254,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
 
         if (fragment.ProducerTimestampMs > fragment.ServerTimestampMs + (long)_options.FutureTimestampTolerance.TotalMilliseconds)
         {
-            throw new IngestRejected(AckErrorId.InvalidProducerTimestamp, $"Producer timestamp {fragment.ProducerTimestampMs} ms is {fragment.ProducerTimestampMs - fragment.ServerTimestampMs} ms ahead of the endpoint's clock: fix the device clock.");
+            throw new IngestRejected(AckErrorId.InvalidProducerTimestamp, $"Producer timestamp {fragment.ProducerTimestampMs} ms is {fragment.ProducerTimestampMs - fragment.ServerTimestampMs} ms ahead of the endpoint's clock: either the device clock is ahead (run NTP) or a recording or test pattern is sent faster than real time with wall-clock timestamps (pace it, or keep its own timestamps in Offline mode).");
         }
 
         if (_faults.ErrorAckId is { } injected && fragment.Index == _faults.ErrorAckAtFragment)
@@ -310,7 +310,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
             fragment.FirstBlock = blockTimecode;
             if (_previousLastBlock is { } last && blockTimecode <= last)
             {
-                throw new IngestRejected(AckErrorId.FragmentTimecodeLesserThanPrevious, $"The fragment's first frame (timecode {blockTimecode}) is not after the previous fragment's last frame ({last}) (kvs-protocol.md §5.1).");
+                throw new IngestRejected(AckErrorId.FragmentTimecodeLesserThanPrevious, $"The fragment's first frame (timecode {blockTimecode}) is not after the previous fragment's last frame ({last}).");
             }
         }
 
@@ -378,7 +378,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         {
             if (!ReservedTagNames.Contains(name))
             {
-                throw new IngestRejected(AckErrorId.FragmentMetadataLimitReached, $"Metadata name '{name}' starts with the reserved prefix 'AWS' (kvs-protocol.md §5.1).");
+                throw new IngestRejected(AckErrorId.FragmentMetadataLimitReached, $"Metadata name '{name}' starts with the reserved prefix 'AWS'.");
             }
 
             return;

@@ -4,7 +4,7 @@ namespace KvsProducer.LocalEndpoint.Internal.PutMedia;
 
 /// <summary>
 /// The producer's header elements (Info, Tracks…) of one segment in a PutMedia body; GetMedia
-/// replays them before each fragment (kvs-protocol.md §6.7). Written to disk once, before the
+/// replays them before each fragment. Written to disk once, before the
 /// first fragment that refers to it is committed.
 /// </summary>
 internal sealed class SessionHeader

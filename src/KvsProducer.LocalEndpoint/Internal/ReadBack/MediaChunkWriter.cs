@@ -8,14 +8,14 @@ using KvsProducer.LocalEndpoint.Internal.Storage;
 namespace KvsProducer.LocalEndpoint.Internal.ReadBack;
 
 /// <summary>
-/// Writes stored fragments as the service's GetMedia "chunks" (kvs-protocol.md §6.7): EBML
+/// Writes stored fragments as the service's GetMedia "chunks": EBML
 /// header, Segment of unknown size, the producer's header elements, service Tags #1 (fragment
 /// number, server and producer timestamps), the fragment, service Tags #2 (millis behind now,
 /// continuation token). Every service Tags size is a 4-byte vint, as captured.
 /// </summary>
 internal static class MediaChunkWriter
 {
-    // kvs-protocol.md §6.3: the 40-byte EBML header the PIC writes (DocType matroska, version 2).
+    // The 40-byte EBML header the PIC writes (DocType matroska, version 2).
     private static ReadOnlySpan<byte> EbmlHeader =>
     [
         0x1A, 0x45, 0xDF, 0xA3, 0xA3,
@@ -24,7 +24,7 @@ internal static class MediaChunkWriter
         0x42, 0x87, 0x81, 0x02, 0x42, 0x85, 0x81, 0x02,
     ];
 
-    // kvs-protocol.md §6.7 / §8.3: the service echoes an 8-byte unknown Segment size.
+    // The service echoes an 8-byte unknown Segment size.
     private static ReadOnlySpan<byte> SegmentUnknownSize => [0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
 
     public static async Task WriteAsync(Stream output, FragmentStore store, FragmentRecord fragment, long nowMs, CancellationToken cancellationToken)
@@ -62,14 +62,14 @@ internal static class MediaChunkWriter
         WriteTags(suffix,
         [
             ("AWS_KINESISVIDEO_MILLIS_BEHIND_NOW", Math.Max(0, nowMs - serverTimestampMs).ToString(CultureInfo.InvariantCulture)),
-            // kvs-protocol.md §6.7: in both captures the token equals the fragment number.
+            // In both captures the token equals the fragment number.
             ("AWS_KINESISVIDEO_CONTINUATION_TOKEN", number),
         ]);
         await output.WriteAsync(suffix.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>kvs-protocol.md §6.7: "epoch seconds.3-digit ms".</summary>
+    /// <summary>"epoch seconds.3-digit ms".</summary>
     public static string Seconds(long ms) => string.Create(CultureInfo.InvariantCulture, $"{ms / 1000}.{ms % 1000:D3}");
 
     // Tags{ Tag{ SimpleTag{ TagName, TagString }… } } with 4-byte sizes (10 00 00 xx…).

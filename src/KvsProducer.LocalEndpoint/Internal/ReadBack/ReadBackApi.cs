@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace KvsProducer.LocalEndpoint.Internal.ReadBack;
 
 /// <summary>
-/// The consumer APIs of kvs-protocol.md §7: ListFragments, GetMedia (all six start selectors,
+/// The consumer APIs of: ListFragments, GetMedia (all six start selectors,
 /// then follows live fragments until the client leaves) and GetMediaForFragmentList.
 /// </summary>
 internal sealed class ReadBackApi
@@ -144,7 +144,7 @@ internal sealed class ReadBackApi
         byte[] buffer = new byte[64 * 1024];
         try
         {
-            // kvs-protocol.md §7.1: archived chunks in fragment-number order first...
+            // Archived chunks in fragment-number order first...
             if (selector.StartSelectorType != "NOW")
             {
                 while (index < existing.Length && !cancellationToken.IsCancellationRequested)
@@ -230,7 +230,7 @@ internal sealed class ReadBackApi
     private static int Containing(FragmentRecord[] fragments, double? startTimestamp, Func<FragmentRecord, long> timestamp)
     {
         long startMs = (long)Math.Round((startTimestamp ?? throw RequestValidation.Missing("StartSelector.StartTimestamp")) * 1000);
-        // kvs-protocol.md §7.1: the chunk containing that time, else the first one after it.
+        // The chunk containing that time, else the first one after it.
         int i = Array.FindIndex(fragments, f => timestamp(f) + f.DurationMs >= startMs);
         return i < 0 ? fragments.Length : i;
     }

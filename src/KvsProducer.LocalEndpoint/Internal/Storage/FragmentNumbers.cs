@@ -3,14 +3,14 @@ using System.Globalization;
 namespace KvsProducer.LocalEndpoint.Internal.Storage;
 
 /// <summary>
-/// Issues fragment numbers: 47-digit decimal strings like the service's (kvs-protocol.md §4.2),
+/// Issues fragment numbers: 47-digit decimal strings like the service's,
 /// strictly increasing across all streams and across restarts. The value is server time in ms
 /// times 10^6 plus a sequence, never below the last number issued, so equal-length strings compare
 /// the same as numbers.
 /// </summary>
 internal sealed class FragmentNumbers
 {
-    // kvs-protocol.md §4.2: captured numbers start with these digits; keep the look.
+    // Captured numbers start with these digits; keep the look.
     private const string Prefix = "91343852333";
     private const int ValueDigits = 36;
     private readonly object _gate = new();

@@ -99,7 +99,7 @@ internal sealed class FragmentStore : IDisposable
     public string PathOf(string file) => Path.Combine(Folder, file);
 
     /// <summary>
-    /// kvs-protocol.md §2.2 DataRetentionInHours: drops fragments whose server timestamp is
+    /// DataRetentionInHours: drops fragments whose server timestamp is
     /// older than <paramref name="cutoffMs"/>. The index is replaced atomically first, then the
     /// files go; a crash in between leaves only unreferenced files. Returns how many went.
     /// </summary>
