@@ -27,16 +27,19 @@ internal static class Program
 
     public static RootCommand BuildRoot()
     {
+        // One set of connection options on the root, seen by every verb that talks to an endpoint.
+        var connection = new ProducerConnection();
         var root = new RootCommand("kvs — Amazon Kinesis Video Streams from the command line.")
         {
             PackageCommand.Create(),
-            StreamCommand.Create(upload: false),
-            StreamCommand.Create(upload: true),
+            StreamCommand.Create(upload: false, connection),
+            StreamCommand.Create(upload: true, connection),
             DemoCommand.Create(),
             LocalCommand.Create(),
-            FragmentsCommand.Create(),
-            GetMediaCommand.Create(),
+            FragmentsCommand.Create(connection),
+            GetMediaCommand.Create(connection),
         };
+        connection.AddTo(root);
         return root;
     }
 }
