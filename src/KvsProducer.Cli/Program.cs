@@ -17,8 +17,27 @@ internal static class Program
                 await Console.Error.WriteLineAsync($"kvs: {error.Message} (see 'kvs --help')").ConfigureAwait(false);
             }
 
+            foreach (var token in parsed.UnmatchedTokens)
+            {
+                if (OptionSuggestion.For(token, parsed) is { } suggestion)
+                {
+                    await Console.Error.WriteLineAsync($"kvs: '{token}': did you mean {suggestion}?").ConfigureAwait(false);
+                }
+            }
+
             return ExitCodes.InvalidArguments;
         }
+
+        // A second Ctrl+C ends the process at once, without waiting for the drain (README: exit 130).
+        var interrupts = 0;
+        Console.CancelKeyPress += (_, _) =>
+        {
+            if (Interlocked.Increment(ref interrupts) >= 2)
+            {
+                TerminalLine.Message("kvs: interrupted again; exiting without waiting for the buffer.");
+                Environment.Exit(ExitCodes.Cancelled);
+            }
+        };
 
         // Ctrl+C / SIGTERM cancel the command's token; kvs stream then drains its buffer (up to
         // --stop-timeout), so the process is given longer than System.CommandLine's default 2 s.

@@ -71,6 +71,9 @@ internal static class StreamCommand
             Console.WriteLine(result.GetValue(json)
                 ? System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.StreamReport)
                 : StreamStatus.Format(report));
+
+            // README: an interrupted run exits 130, after the drain and the summary.
+            cancellationToken.ThrowIfCancellationRequested();
         }));
         return command;
     }
