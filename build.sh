@@ -14,6 +14,7 @@ apt_packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gir1.2-gst-rtsp-server-1.0 python3-gi
   qemu-user-static crossbuild-essential-arm64
+  tmux  # CliTerminalTests: kvs stream in a real 80x24 terminal
 )
 
 # linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").

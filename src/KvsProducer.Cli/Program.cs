@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using KvsProducer.Cli.Commands;
 
 namespace KvsProducer.Cli;
@@ -28,20 +29,27 @@ internal static class Program
             return ExitCodes.InvalidArguments;
         }
 
-        // A second Ctrl+C ends the process at once, without waiting for the drain (README: exit 130).
+        // Ctrl+C / SIGTERM cancel the command's token; kvs stream then drains its buffer (up to
+        // --stop-timeout). A second Ctrl+C ends the process at once (README: exit 130). Handled here,
+        // not by System.CommandLine (ProcessTerminationTimeout = null): its handler holds process exit
+        // until the command returns, so a second Ctrl+C could not end the drain.
+        using var interrupted = new CancellationTokenSource();
         var interrupts = 0;
-        Console.CancelKeyPress += (_, _) =>
+        void OnSignal(PosixSignalContext context)
         {
-            if (Interlocked.Increment(ref interrupts) >= 2)
+            context.Cancel = true;
+            if (context.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref interrupts) >= 2)
             {
                 TerminalLine.Message("kvs: interrupted again; exiting without waiting for the buffer.");
                 Environment.Exit(ExitCodes.Cancelled);
             }
-        };
 
-        // Ctrl+C / SIGTERM cancel the command's token; kvs stream then drains its buffer (up to
-        // --stop-timeout), so the process is given longer than System.CommandLine's default 2 s.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }).ConfigureAwait(false);
+            interrupted.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupted.Token).ConfigureAwait(false);
     }
 
     public static RootCommand BuildRoot()
