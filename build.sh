@@ -18,6 +18,7 @@ apt_packages=(
   # The local endpoint's web console is tested in headless Chromium.
   chromium
   patchelf
+  tmux  # CliTerminalTests: kvs stream in a real 80x24 terminal
 )
 
 # linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").

@@ -23,7 +23,7 @@ internal static class CliErrors
             await Console.Error.WriteLineAsync($"kvs {command}: {MessageOf(error)}").ConfigureAwait(false);
             return ExitCodes.InvalidArguments;
         }
-        catch (Exception error) when (error is KvsProducerException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is KvsProducerException or Auth.CredentialsException or HttpRequestException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"kvs {command}: {error.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

@@ -22,7 +22,14 @@ internal sealed class SourceOptions
 
     public Option<H264Encoder> Encoder { get; } = new("--encoder") { Description = "When the source must be encoded: auto (hardware first), libx264 or v4l2m2m.", DefaultValueFactory = _ => H264Encoder.Auto };
 
-    public Option<int> Bitrate { get; } = new("--bitrate") { Description = "Encoder bitrate in kbit/s (0 = constant quality)." };
+    public Option<int> Bitrate { get; } = new("--bitrate")
+    {
+        Description = "Encoder bitrate in kbit/s (0 = constant quality).",
+        // bit/s given for kbit/s is the usual slip (2000000 for 2 Mbit/s): 100 Mbit/s is far beyond any device's encoder.
+        Validators = { r => { if (r.GetValueOrDefault<int>() is var kbps and > MaxBitrateKilobits) { r.AddError($"--bitrate {kbps} is in kbit/s (over {MaxBitrateKilobits} kbit/s); did you mean {kbps / 1000}?"); } } },
+    };
+
+    private const int MaxBitrateKilobits = 100_000;
 
     public Option<string?> Size { get; } = new("--size") { Description = "Capture or encode size WxH (e.g. 1280x720)." };
 

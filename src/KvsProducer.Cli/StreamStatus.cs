@@ -71,8 +71,8 @@ internal sealed class StreamStatus
         var progress = r.Progress is { } p ? string.Create(CultureInfo.InvariantCulture, $"{ProgressBar(p)} ") : string.Empty;
         var eta = r.Progress is > 0.01 and < 1 ? string.Create(CultureInfo.InvariantCulture, $", ETA {TimeSpan.FromSeconds(Math.Round(r.ElapsedSeconds * (1 - r.Progress.Value) / r.Progress.Value)):c}") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{progress}{r.Stream}: {r.ElapsedSeconds:0.0} s, {r.FramesPut} frames ({r.FrameRate:0.#} fps), {r.KilobitsPerSecond:0} kbit/s, buffer {r.BufferSeconds:0.0} s, "
-            + $"{r.FragmentsPersisted} fragments persisted, ACK p50 {Ms(r.AckLatencyP50Milliseconds)}, {r.FramesDropped} dropped, {r.Reconnects} reconnects{eta}");
+            $"{progress}{r.Stream}: {r.ElapsedSeconds:0.0} s{eta}, {r.FramesPut} frames ({r.FrameRate:0.#} fps), {r.KilobitsPerSecond:0} kbit/s, buffer {r.BufferSeconds:0.0} s, "
+            + $"{r.FragmentsPersisted} fragments persisted, ACK p50 {Ms(r.AckLatencyP50Milliseconds)}, {r.FramesDropped} dropped, {r.Reconnects} reconnects");
     }
 
     private static string Ms(double value) => double.IsNaN(value) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{value:0} ms");

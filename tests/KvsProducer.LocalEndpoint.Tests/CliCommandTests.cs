@@ -93,7 +93,7 @@ public sealed class CliCommandTests
         await using LocalKvs kvs = await LocalKvs.StartAsync(new LocalKvsOptions());
         List<string> numbers = await UploadAsync(kvs);
 
-        string printed = await CaptureAsync(() => Root(FragmentsCommand.Create()).Parse(["fragments", "--stream", "cam", "--endpoint", kvs.Url.ToString(), "--json"]).InvokeAsync());
+        string printed = await CaptureAsync(() => Root(FragmentsCommand.Create()).Parse(["fragments", "--stream", "cam", "--endpoint-url", kvs.Url.ToString(), "--json"]).InvokeAsync());
         using JsonDocument json = JsonDocument.Parse(printed);
 
         Assert.That(json.RootElement.EnumerateArray().Select(f => f.GetProperty("FragmentNumber").GetString()), Is.EqualTo(numbers));

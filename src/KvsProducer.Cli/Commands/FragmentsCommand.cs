@@ -2,57 +2,42 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using KvsProducer.Service;
 
 namespace KvsProducer.Cli.Commands;
 
 /// <summary><c>kvs fragments</c>: lists a stream's fragments with ListFragments (kvs-protocol.md §7.2).</summary>
 internal static class FragmentsCommand
 {
-    internal static Uri Invalid(System.CommandLine.Parsing.ArgumentResult result)
+    internal static Command Create(ProducerConnection? shared = null)
     {
-        result.AddError($"--endpoint '{result.Tokens[^1].Value}' is not an absolute URL such as http://127.0.0.1:{LocalCommand.DefaultPort}.");
-        return null!;
-    }
-
-    internal static Command Create()
-    {
-        var stream = new Option<string>("--stream") { Description = "Stream name.", Required = true };
-        var endpoint = new Option<Uri>("--endpoint") { CustomParser = r => Uri.TryCreate(r.Tokens[^1].Value, UriKind.Absolute, out Uri? uri) ? uri : Invalid(r),  Description = "Endpoint URL (a data endpoint for LIST_FRAGMENTS, or a local endpoint).", DefaultValueFactory = _ => new Uri($"http://127.0.0.1:{LocalCommand.DefaultPort}") };
+        var stream = new Option<string>("--stream", "-n") { Description = "Stream name.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the ListFragments responses' fragments as one JSON array." };
-        var command = new Command("fragments", "List the fragments of a stream (unsigned requests: for a local endpoint without credentials).") { stream, endpoint, json };
-        command.SetAction(async (parse, cancellationToken) =>
+        var connection = shared ?? new ProducerConnection();
+        var command = new Command("fragments", "List the fragments of a stream (signed ListFragments, with the same credentials as kvs stream).") { stream, json };
+        if (shared is null)
         {
-            using var http = new HttpClient { BaseAddress = parse.GetValue(endpoint), Timeout = TimeSpan.FromSeconds(30) };
+            connection.AddTo(command);
+        }
+        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(command.Name, async () =>
+        {
+            var options = await connection.ResolveAsync(parse, cancellationToken).ConfigureAwait(false);
+            string name = parse.GetValue(stream)!;
+            using var client = await SignedReadClient.CreateAsync(options, name, DataEndpointApi.ListFragments, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             var fragments = new List<JsonElement>();
             string? nextToken = null;
             do
             {
-                string body = Request(parse.GetValue(stream)!, nextToken);
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                HttpResponseMessage response;
-                try
+                using HttpResponseMessage response = await SendAsync(client, "/listFragments", Encoding.UTF8.GetBytes(Request(name, nextToken)), HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
                 {
-                    response = await http.PostAsync("/listFragments", content, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HttpRequestException e)
-                {
-                    await Console.Error.WriteLineAsync($"kvs fragments: cannot reach {http.BaseAddress}: {e.Message} (is `kvs local` running? pass --endpoint).").ConfigureAwait(false);
-                    return 1;
+                    throw new KvsProducerException($"{(int)response.StatusCode} {ErrorType(response)}: {text}");
                 }
 
-                using (response)
-                {
-                    string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        await Console.Error.WriteLineAsync($"kvs fragments: {(int)response.StatusCode} {ErrorType(response)}: {text}").ConfigureAwait(false);
-                        return 1;
-                    }
-
-                    using JsonDocument document = JsonDocument.Parse(text);
-                    fragments.AddRange(document.RootElement.GetProperty("Fragments").EnumerateArray().Select(f => f.Clone()));
-                    nextToken = document.RootElement.TryGetProperty("NextToken", out JsonElement token) ? token.GetString() : null;
-                }
+                using JsonDocument document = JsonDocument.Parse(text);
+                fragments.AddRange(document.RootElement.GetProperty("Fragments").EnumerateArray().Select(f => f.Clone()));
+                nextToken = document.RootElement.TryGetProperty("NextToken", out JsonElement token) ? token.GetString() : null;
             }
             while (nextToken is not null);
 
@@ -71,7 +56,7 @@ internal static class FragmentsCommand
                 }
 
                 Console.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-                return 0;
+                return;
             }
 
             Console.WriteLine($"{"FragmentNumber",-47}  {"ProducerTimestamp",-24}  {"ServerTimestamp",-24}  {"Length ms",9}  {"Bytes",10}");
@@ -82,10 +67,22 @@ internal static class FragmentsCommand
             }
 
             Console.WriteLine($"{fragments.Count} fragment(s)");
-            return 0;
-        });
+        }));
 
         return command;
+    }
+
+    /// <summary>Sends, turning "cannot connect" into one line that says what to check.</summary>
+    internal static async Task<HttpResponseMessage> SendAsync(SignedReadClient client, string path, byte[] body, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.PostAsync(path, body, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new KvsProducerException($"cannot reach {client.Endpoint}: {e.Message} (is `kvs local` running? check --endpoint-url).", e);
+        }
     }
 
     internal static string ErrorType(HttpResponseMessage response) =>

@@ -1,46 +1,36 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using KvsProducer.Service;
 
 namespace KvsProducer.Cli.Commands;
 
 /// <summary><c>kvs get-media</c>: saves a stream's media with GetMedia (kvs-protocol.md §7.1, chunks of §6.7).</summary>
 internal static class GetMediaCommand
 {
-    internal static Command Create()
+    internal static Command Create(ProducerConnection? shared = null)
     {
-        var stream = new Option<string>("--stream") { Description = "Stream name.", Required = true };
+        var stream = new Option<string>("--stream", "-n") { Description = "Stream name.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "MKV file to write (the service's chunks, one self-contained MKV per fragment).", Required = true };
-        var endpoint = new Option<Uri>("--endpoint") { CustomParser = r => Uri.TryCreate(r.Tokens[^1].Value, UriKind.Absolute, out Uri? uri) ? uri : FragmentsCommand.Invalid(r),  Description = "Endpoint URL (a data endpoint for GET_MEDIA, or a local endpoint).", DefaultValueFactory = _ => new Uri($"http://127.0.0.1:{LocalCommand.DefaultPort}") };
         var start = new Option<string>("--start") { Description = "Start selector: EARLIEST, NOW, or FRAGMENT_NUMBER:<n> (after n).", DefaultValueFactory = _ => "EARLIEST" };
         var idle = new Option<double>("--idle-seconds") { Description = "Stop after this many seconds without new data (GetMedia itself never ends).", DefaultValueFactory = _ => 2 };
-        var command = new Command("get-media", "Save the media of a stream to an MKV file (unsigned requests: for a local endpoint without credentials).") { stream, output, endpoint, start, idle };
-        command.SetAction(async (parse, cancellationToken) =>
+        var connection = shared ?? new ProducerConnection();
+        var command = new Command("get-media", "Save the media of a stream to an MKV file (signed GetMedia, with the same credentials as kvs stream).") { stream, output, start, idle };
+        if (shared is null)
         {
-            string selector = parse.GetValue(start)!;
-            using var http = new HttpClient { BaseAddress = parse.GetValue(endpoint), Timeout = Timeout.InfiniteTimeSpan };
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/getMedia")
-            {
-                Content = new StringContent(Request(parse.GetValue(stream)!, selector), Encoding.UTF8, "application/json"),
-            };
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync($"kvs get-media: cannot reach {http.BaseAddress}: {e.Message} (is `kvs local` running? pass --endpoint).").ConfigureAwait(false);
-                return 1;
-            }
-
-            using (response)
+            connection.AddTo(command);
+        }
+        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(command.Name, async () =>
+        {
+            var options = await connection.ResolveAsync(parse, cancellationToken).ConfigureAwait(false);
+            string name = parse.GetValue(stream)!;
+            using var client = await SignedReadClient.CreateAsync(options, name, DataEndpointApi.GetMedia, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage response = await FragmentsCommand.SendAsync(client, "/getMedia", Encoding.UTF8.GetBytes(Request(name, parse.GetValue(start)!)), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             {
                 if (!response.IsSuccessStatusCode)
                 {
                     string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                    await Console.Error.WriteLineAsync($"kvs get-media: {(int)response.StatusCode} {FragmentsCommand.ErrorType(response)}: {text}").ConfigureAwait(false);
-                    return 1;
+                    throw new KvsProducerException($"{(int)response.StatusCode} {FragmentsCommand.ErrorType(response)}: {text}");
                 }
 
                 FileInfo file = parse.GetValue(output)!;
@@ -73,9 +63,8 @@ internal static class GetMediaCommand
                 }
 
                 Console.WriteLine($"Wrote {total} bytes to {file.FullName}");
-                return 0;
             }
-        });
+        }));
 
         return command;
     }

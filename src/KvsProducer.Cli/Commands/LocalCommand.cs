@@ -10,7 +10,7 @@ namespace KvsProducer.Cli.Commands;
 internal static class LocalCommand
 {
     /// <summary>Port <c>kvs local</c> uses when none is given; also the default of <c>kvs fragments</c> and <c>kvs get-media</c>.</summary>
-    public const int DefaultPort = 4567;
+    public const int DefaultPort = 4566;
 
     internal static Command Create()
     {

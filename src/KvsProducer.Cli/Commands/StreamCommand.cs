@@ -9,10 +9,10 @@ namespace KvsProducer.Cli.Commands;
 /// </summary>
 internal static class StreamCommand
 {
-    public static Command Create(bool upload)
+    public static Command Create(bool upload, ProducerConnection? shared = null)
     {
         var source = new SourceOptions();
-        var connection = new ProducerConnection();
+        var connection = shared ?? new ProducerConnection();
         var streamName = new Option<string>("--stream", "-n") { Description = "The Kinesis video stream's name.", Required = true };
         var create = new Option<bool>("--create") { Description = "Create the stream if it does not exist." };
         var retention = new Option<string>("--retention") { Description = "Retention of a created stream (0 or ≥ 1h).", DefaultValueFactory = _ => "2h" };
@@ -47,7 +47,10 @@ internal static class StreamCommand
         }
 
         source.AddTo(command);
-        connection.AddTo(command);
+        if (shared is null)
+        {
+            connection.AddTo(command);
+        }
         command.SetAction((result, cancellationToken) => CliErrors.RunAsync(command.Name, async () =>
         {
             var producerOptions = await connection.ResolveAsync(result, cancellationToken).ConfigureAwait(false);
@@ -68,6 +71,9 @@ internal static class StreamCommand
             Console.WriteLine(result.GetValue(json)
                 ? System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.StreamReport)
                 : StreamStatus.Format(report));
+
+            // README: an interrupted run exits 130, after the drain and the summary.
+            cancellationToken.ThrowIfCancellationRequested();
         }));
         return command;
     }

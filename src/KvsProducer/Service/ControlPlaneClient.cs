@@ -183,7 +183,7 @@ internal sealed class ControlPlaneClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private static SocketsHttpHandler CreateHandler(ControlPlaneClientOptions options)
+    internal static SocketsHttpHandler CreateHandler(ControlPlaneClientOptions options)
     {
         // kvs-protocol.md §1.2: the C producer verifies peer and host and forces TLS ≥ 1.2.
         var tls = new SslClientAuthenticationOptions
