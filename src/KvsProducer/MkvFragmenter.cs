@@ -19,7 +19,9 @@ namespace KvsProducer;
 public sealed class MkvFragmenter
 {
     private readonly MkvFragmenterOptions _options;
+    private readonly IReadOnlyList<TrackDefinition> _tracks;
     private readonly TrackDefinition _track;
+    private readonly bool _hasVideo;
     private readonly long _scaleTicks;
     private readonly long _fragmentDurationUnits;
     private readonly byte[] _segmentUid;
@@ -33,9 +35,10 @@ public sealed class MkvFragmenter
     private long _previousClusterMaxPtsUnits = long.MinValue;
     private long _clusterBytes;
     private long _originUnits;
-    private bool _hasPrevious;
-    private TimeSpan _previousDts;
-    private TimeSpan _previousDuration;
+    // Per track (same index as Tracks, at most 3): timestamps only have to increase within a track.
+    private readonly bool[] _hasPrevious = new bool[MkvFragmenterOptions.MaxTracks];
+    private readonly TimeSpan[] _previousDts = new TimeSpan[MkvFragmenterOptions.MaxTracks];
+    private readonly TimeSpan[] _previousDuration = new TimeSpan[MkvFragmenterOptions.MaxTracks];
 
     /// <summary>Creates a fragmenter; throws <see cref="ArgumentException"/> for invalid options.</summary>
     public MkvFragmenter(MkvFragmenterOptions options)
@@ -43,7 +46,9 @@ public sealed class MkvFragmenter
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _track = options.Tracks[0];
+        _tracks = options.Tracks;
+        _hasVideo = options.Tracks.Any(t => t.Kind == TrackKind.Video);
+        _track = options.Tracks.FirstOrDefault(t => t.Kind == TrackKind.Video) ?? options.Tracks[0];
         _scaleTicks = options.TimecodeScale.Ticks;
         _fragmentDurationUnits = options.FragmentDuration.Ticks / _scaleTicks;
         _segmentUid = options.SegmentUid.IsEmpty ? RandomNumberGenerator.GetBytes(16) : options.SegmentUid.ToArray();
@@ -93,14 +98,21 @@ public sealed class MkvFragmenter
     {
         var data = frame.Data.Span;
         var ptsUnits = Validate(frame, data.Length);
+        var isVideo = IsVideo(frame);
+        var canStart = CanStartFragment(frame, isVideo);
 
-        if (!frame.IsKeyFrame && !_clusterOpen)
+        if (!canStart && !_clusterOpen)
         {
             return new FramePlan(FramePackagingOutcome.SkippedBeforeKeyFrame, ptsUnits, 0, null, default, 0, 0);
         }
 
-        _nalUnits.Scan(data, _track.NalUnitFormat);
-        var payloadLength = _nalUnits.LengthPrefixedSize;
+        var payloadLength = data.Length;
+        if (isVideo)
+        {
+            _nalUnits.Scan(data, _track.NalUnitFormat);
+            payloadLength = _nalUnits.LengthPrefixedSize;
+        }
+
         if (payloadLength > MkvClusterWriter.MaxBlockPayload)
         {
             throw new FrameRejectedException(FrameRejectionReason.FrameTooLarge,
@@ -111,7 +123,7 @@ public sealed class MkvFragmenter
         (int Width, int Height) pictureSize = default;
         var newHeader = _header is null ? BuildHeader(frame, out pictureSize) : null;
         var originUnits = newHeader is null ? _originUnits : ptsUnits;
-        var startsFragment = StartsFragment(frame, ptsUnits);
+        var startsFragment = StartsFragment(canStart, ptsUnits);
         long length = MkvClusterWriter.SimpleBlockHeaderLength + payloadLength;
         if (startsFragment)
         {
@@ -168,7 +180,7 @@ public sealed class MkvFragmenter
         var data = frame.Data.Span;
         var relative = (short)(plan.PtsUnits - _clusterStartUnits);
         MkvClusterWriter.WriteSimpleBlockHeader(output, frame.TrackNumber, relative, MkvClusterWriter.BlockFlags(frame.Flags), plan.PayloadLength);
-        if (_track.NalUnitFormat == NalUnitFormat.LengthPrefixed)
+        if (!IsVideo(frame) || _track.NalUnitFormat == NalUnitFormat.LengthPrefixed)
         {
             FrameNalUnits.Copy(output, data);
         }
@@ -217,10 +229,11 @@ public sealed class MkvFragmenter
 
     private long Validate(in Frame frame, int length)
     {
-        if (frame.TrackNumber != _track.TrackNumber)
+        var index = TrackIndex(frame.TrackNumber);
+        if (index < 0)
         {
             throw new FrameRejectedException(FrameRejectionReason.UnknownTrack,
-                $"The frame names track {frame.TrackNumber} but the stream declares only track {_track.TrackNumber}: set Frame.TrackNumber to a declared track.");
+                $"The frame names track {frame.TrackNumber} but the stream declares only tracks {string.Join(", ", _tracks.Select(t => t.TrackNumber))}: set Frame.TrackNumber to a declared track.");
         }
 
         if (length == 0)
@@ -246,32 +259,55 @@ public sealed class MkvFragmenter
                 $"The frame is presented at {frame.PresentationTime} before it is decoded at {frame.DecodingTime}: presentation time must be at or after decoding time.");
         }
 
-        if (_hasPrevious)
+        if (_hasPrevious[index])
         {
-            if (frame.DecodingTime <= _previousDts)
+            if (frame.DecodingTime <= _previousDts[index])
             {
                 throw new FrameRejectedException(FrameRejectionReason.TimestampNotIncreasing,
-                    $"The frame's decoding time {frame.DecodingTime} is not after the previous frame's {_previousDts}: give frames in decoding order with increasing timestamps.");
+                    $"The frame's decoding time {frame.DecodingTime} is not after the previous frame's {_previousDts[index]} on track {frame.TrackNumber}: give each track's frames in decoding order with increasing timestamps.");
             }
 
-            if (_previousDuration > TimeSpan.Zero && frame.DecodingTime < _previousDts + _previousDuration)
+            if (_previousDuration[index] > TimeSpan.Zero && frame.DecodingTime < _previousDts[index] + _previousDuration[index])
             {
                 throw new FrameRejectedException(FrameRejectionReason.TimestampOverlap,
-                    $"The frame's decoding time {frame.DecodingTime} falls inside the previous frame ({_previousDts} lasting {_previousDuration}): fix the timestamps or the durations.");
+                    $"The frame's decoding time {frame.DecodingTime} falls inside the previous frame of track {frame.TrackNumber} ({_previousDts[index]} lasting {_previousDuration[index]}): fix the timestamps or the durations.");
             }
         }
 
         return frame.PresentationTime.Ticks / _scaleTicks;
     }
 
-    private bool StartsFragment(in Frame frame, long ptsUnits)
+    private int TrackIndex(int trackNumber)
+    {
+        for (var i = 0; i < _tracks.Count; i++)
+        {
+            if (_tracks[i].TrackNumber == trackNumber)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private bool IsVideo(in Frame frame) => _hasVideo && frame.TrackNumber == _track.TrackNumber;
+
+    /// <summary>
+    /// With a video track, fragments start only at its key frames (audio and data frames before the first
+    /// one are skipped, as the official SDKs do); without one (audio only), any frame may start one.
+    /// </summary>
+    private bool CanStartFragment(in Frame frame, bool isVideo) => _hasVideo ? isVideo && frame.IsKeyFrame : true;
+
+    private bool StartsFragment(bool canStart, long ptsUnits)
     {
         if (!_clusterOpen)
         {
             return true; // a key frame (non-key frames were skipped above)
         }
 
-        if (frame.IsKeyFrame && (_options.KeyFrameFragmentation || ptsUnits - _clusterStartUnits >= _fragmentDurationUnits))
+        // Audio-only streams are cut by FragmentDuration: every audio frame is a key frame, so
+        // KeyFrameFragmentation would make one fragment per frame.
+        if (canStart && ((_options.KeyFrameFragmentation && _hasVideo) || ptsUnits - _clusterStartUnits >= _fragmentDurationUnits))
         {
             return true;
         }
@@ -344,20 +380,40 @@ public sealed class MkvFragmenter
 
     private void Remember(in Frame frame)
     {
-        _hasPrevious = true;
-        _previousDts = frame.DecodingTime;
-        _previousDuration = frame.Duration;
+        var index = TrackIndex(frame.TrackNumber);
+        _hasPrevious[index] = true;
+        _previousDts[index] = frame.DecodingTime;
+        _previousDuration[index] = frame.Duration;
     }
 
     private byte[] BuildHeader(in Frame frame, out (int Width, int Height) pictureSize)
     {
-        var configuration = ResolveCodecConfiguration(frame);
-        var width = _track.Width > 0 ? _track.Width : configuration.Width;
-        var height = _track.Height > 0 ? _track.Height : configuration.Height;
-        pictureSize = (width, height);
+        pictureSize = default;
+        var headers = new List<MkvTrackHeader>(_tracks.Count);
+        foreach (var track in _tracks)
+        {
+            if (track.Kind == TrackKind.Video)
+            {
+                var configuration = ResolveCodecConfiguration(frame);
+                var width = track.Width > 0 ? track.Width : configuration.Width;
+                var height = track.Height > 0 ? track.Height : configuration.Height;
+                pictureSize = (width, height);
+                headers.Add(new MkvTrackHeader(track.TrackNumber, track.TrackUid, track.Name, track.CodecId, configuration.CodecPrivateData, width, height));
+            }
+            else
+            {
+                headers.Add(new MkvTrackHeader(track.TrackNumber, track.TrackUid, track.Name, track.CodecId, track.CodecPrivateData, 0, 0)
+                {
+                    TrackType = track.Kind == TrackKind.Audio ? 2 : 0x21,
+                    SamplingRate = track.SamplingRate,
+                    Channels = track.Channels,
+                    BitDepth = track.BitDepth,
+                });
+            }
+        }
+
         var info = new MkvSegmentInfo(_segmentUid, _scaleTicks * 100, _options.Title, ProducerInfo.Application);
-        var track = new MkvTrackHeader(_track.TrackNumber, _track.TrackUid, _track.Name, _track.CodecId, configuration.CodecPrivateData, width, height);
-        return MkvStreamHeaderWriter.Build(info, [track]);
+        return MkvStreamHeaderWriter.Build(info, headers);
     }
 
     private CodecConfiguration ResolveCodecConfiguration(in Frame frame)

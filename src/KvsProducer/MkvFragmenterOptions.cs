@@ -3,7 +3,10 @@ namespace KvsProducer;
 /// <summary>How frames become Kinesis Video Streams MKV. Validated by <see cref="Validate"/> when a fragmenter is created.</summary>
 public sealed record MkvFragmenterOptions
 {
-    /// <summary>The stream's tracks. This version packages one video track (H.264 or H.265).</summary>
+    /// <summary>The most tracks a Kinesis Video stream takes.</summary>
+    public const int MaxTracks = 3;
+
+    /// <summary>The stream's tracks: at most one video track (H.264 or H.265), audio and data tracks, 3 in all.</summary>
     public IReadOnlyList<TrackDefinition> Tracks { get; init; } = [TrackDefinition.H264Video()];
 
     /// <summary>Target fragment duration; with <see cref="KeyFrameFragmentation"/> off, a fragment ends at the first key frame after it.</summary>
@@ -40,9 +43,19 @@ public sealed record MkvFragmenterOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option, its value and the allowed range.</summary>
     public void Validate()
     {
-        if (Tracks is null || Tracks.Count != 1)
+        if (Tracks is null || Tracks.Count is < 1 or > MaxTracks)
         {
-            throw new ArgumentException($"Tracks has {Tracks?.Count ?? 0} entries: this version packages exactly one video track (H.264 or H.265).", nameof(Tracks));
+            throw new ArgumentException($"Tracks has {Tracks?.Count ?? 0} entries: use 1 to {MaxTracks} (the service's limit).", nameof(Tracks));
+        }
+
+        if (Tracks.Count(t => t.Kind == TrackKind.Video) > 1)
+        {
+            throw new ArgumentException("Tracks declares more than one video track: use at most one (fragments start at its key frames).", nameof(Tracks));
+        }
+
+        if (Tracks.Select(t => t.TrackNumber).Distinct().Count() != Tracks.Count || Tracks.Select(t => t.TrackUid).Distinct().Count() != Tracks.Count)
+        {
+            throw new ArgumentException($"Tracks repeat a TrackNumber or TrackUid ({string.Join(", ", Tracks.Select(t => $"{t.TrackNumber}/{t.TrackUid}"))}): give each track its own.", nameof(Tracks));
         }
 
         foreach (var track in Tracks)

@@ -56,3 +56,9 @@ frames h265-640x480-bframes h265-640x480-bframes.mkv h265 hevc_mp4toannexb
 # Four slices per picture: access units made of several slice NAL units, split by ffmpeg's parser.
 $FF -f lavfi -i "$SRC_480" -t 2 -c:v libx264 -preset veryfast -crf 32 -g 25 -sc_threshold 0 -bf 0 -slices 4 -pix_fmt yuv420p h264-640x480-slices.h264
 frames h264-640x480-slices h264-640x480-slices.h264 h264
+
+# Audio (issue 12): a 440 Hz sine, 3 s. AAC-LC 48 kHz stereo as ADTS (tests strip the 7-byte ADTS
+# headers to get raw access units of 1024 samples = 21.333 ms, as the official SDKs' aacSampleFrames);
+# G.711 A-law 8 kHz mono as raw samples (tests cut 160-byte frames = 20 ms).
+$FF -bitexact -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 2 -t 3 -c:a aac -b:a 96k -f adts aac-48k-stereo.adts
+$FF -bitexact -f lavfi -i "sine=frequency=440:sample_rate=8000" -t 3 -c:a pcm_alaw -f alaw g711a-8k-mono.alaw

@@ -36,6 +36,10 @@ internal static class MkvElementIds
     public const uint Video = 0xE0;
     public const uint PixelWidth = 0xB0;
     public const uint PixelHeight = 0xBA;
+    public const uint Audio = 0xE1;
+    public const uint SamplingFrequency = 0xB5;
+    public const uint Channels = 0x9F;
+    public const uint BitDepth = 0x6264;
 
     public const uint Cluster = 0x1F43B675;
     public const uint Timecode = 0xE7;
@@ -49,6 +53,6 @@ internal static class MkvElementIds
     public const uint TagString = 0x4487;
 
     /// <summary>True for the master elements whose children a reader descends into.</summary>
-    public static bool IsMaster(uint id) => id is Ebml or Segment or Info or Tracks or TrackEntry or Video
+    public static bool IsMaster(uint id) => id is Ebml or Segment or Info or Tracks or TrackEntry or Video or Audio
         or Cluster or BlockGroup or Tags or Tag or SimpleTag;
 }

@@ -50,7 +50,7 @@ internal static class MkvStreamHeaderWriter
             var entry = new ArrayBufferWriter<byte>(256);
             EbmlEncoding.WriteUnsigned(entry, MkvElementIds.TrackNumber, (ulong)track.TrackNumber);
             EbmlEncoding.WriteUnsigned(entry, MkvElementIds.TrackUid, track.TrackUid);
-            EbmlEncoding.WriteUnsigned(entry, MkvElementIds.TrackType, 1); // 1 = video
+            EbmlEncoding.WriteUnsigned(entry, MkvElementIds.TrackType, (ulong)track.TrackType);
             EbmlEncoding.WriteUtf8(entry, MkvElementIds.Name, track.Name);
             EbmlEncoding.WriteUtf8(entry, MkvElementIds.CodecId, track.CodecId);
             if (track.Width > 0 && track.Height > 0)
@@ -59,6 +59,11 @@ internal static class MkvStreamHeaderWriter
                 EbmlEncoding.WriteUnsigned(video, MkvElementIds.PixelWidth, (ulong)track.Width);
                 EbmlEncoding.WriteUnsigned(video, MkvElementIds.PixelHeight, (ulong)track.Height);
                 EbmlEncoding.WriteMaster(entry, MkvElementIds.Video, video.WrittenSpan);
+            }
+
+            if (track.SamplingRate > 0)
+            {
+                WriteAudio(entry, track);
             }
 
             if (!track.CodecPrivateData.IsEmpty)
@@ -70,5 +75,21 @@ internal static class MkvStreamHeaderWriter
         }
 
         EbmlEncoding.WriteMaster(output, MkvElementIds.Tracks, entries.WrittenSpan);
+    }
+
+    // Track entry Audio element as producer-c's mkvgen writes it: SamplingFrequency (float), Channels, BitDepth when known.
+    private static void WriteAudio(ArrayBufferWriter<byte> entry, MkvTrackHeader track)
+    {
+        var audio = new ArrayBufferWriter<byte>(32);
+        Span<byte> frequency = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(frequency, track.SamplingRate);
+        EbmlEncoding.WriteBinary(audio, MkvElementIds.SamplingFrequency, frequency);
+        EbmlEncoding.WriteUnsigned(audio, MkvElementIds.Channels, (ulong)track.Channels);
+        if (track.BitDepth > 0)
+        {
+            EbmlEncoding.WriteUnsigned(audio, MkvElementIds.BitDepth, (ulong)track.BitDepth);
+        }
+
+        EbmlEncoding.WriteMaster(entry, MkvElementIds.Audio, audio.WrittenSpan);
     }
 }

@@ -8,4 +8,17 @@ internal sealed record MkvTrackHeader(
     string CodecId,
     ReadOnlyMemory<byte> CodecPrivateData,
     int Width,
-    int Height);
+    int Height)
+{
+    /// <summary>MKV TrackType: 1 video, 2 audio, 0x21 metadata.</summary>
+    public int TrackType { get; init; } = 1;
+
+    /// <summary>Audio sampling rate in Hz; 0 for other tracks.</summary>
+    public int SamplingRate { get; init; }
+
+    /// <summary>Audio channels; 0 for other tracks.</summary>
+    public int Channels { get; init; }
+
+    /// <summary>Audio bits per sample; 0 = not written.</summary>
+    public int BitDepth { get; init; }
+}
