@@ -15,7 +15,7 @@ public class CliAwsProfileTests
     [Test, CancelAfter(90_000)]
     public async Task Kvs_profile_streams_and_lists_fragments_on_a_signature_checking_endpoint()
     {
-        await using var local = await LocalKvsFixture.StartAsync(o => o with { AccessKey = AccessKey, SecretKey = SecretKey });
+        await using var local = await LocalKvsFixture.StartAsync(o => o with { AccessKey = AccessKey, SecretKey = SecretKey, Region = "eu-west-1" }); // the profile's region: the endpoint checks the credential scope
         using var home = AwsHome.Create(AccessKey, SecretKey, region: "eu-west-1");
 
         var streamed = await KvsProcess.RunAsync(home.Path, new Dictionary<string, string>(),
@@ -33,7 +33,7 @@ public class CliAwsProfileTests
     [Test, CancelAfter(60_000)]
     public async Task Kvs_profile_with_wrong_keys_fails_with_one_line_and_exit_code_1()
     {
-        await using var local = await LocalKvsFixture.StartAsync(o => o with { AccessKey = AccessKey, SecretKey = SecretKey });
+        await using var local = await LocalKvsFixture.StartAsync(o => o with { AccessKey = AccessKey, SecretKey = SecretKey, Region = "eu-west-1" }); // the profile's region: the endpoint checks the credential scope
         using var home = AwsHome.Create(AccessKey, "not-the-secret", region: "eu-west-1");
 
         var listed = await KvsProcess.RunAsync(home.Path, new Dictionary<string, string>(),
