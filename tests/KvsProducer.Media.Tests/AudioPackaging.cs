@@ -5,11 +5,15 @@ namespace KvsProducer.Media.Tests;
 /// <summary>Reads every frame of a source and packages them with the core's MkvFragmenter into a temporary MKV.</summary>
 internal sealed class AudioPackaging : IDisposable
 {
-    private AudioPackaging(string path, List<FrameRecord> frames)
+    private AudioPackaging(string path, List<FrameRecord> frames, long written)
     {
         Path = path;
         Frames = frames;
+        Written = written;
     }
+
+    /// <summary>Frames the fragmenter wrote (audio before the first video key frame is skipped).</summary>
+    public long Written { get; }
 
     public string Path { get; }
 
@@ -33,7 +37,7 @@ internal sealed class AudioPackaging : IDisposable
         fragmenter.CompleteFragment(output);
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"kvsmedia-audio-{Guid.NewGuid():N}.mkv");
         await File.WriteAllBytesAsync(path, output.WrittenMemory.ToArray());
-        return new AudioPackaging(path, frames);
+        return new AudioPackaging(path, frames, fragmenter.FramesWritten);
     }
 
     public void Dispose() => File.Delete(Path);
