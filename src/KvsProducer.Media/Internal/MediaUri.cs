@@ -38,14 +38,11 @@ internal static class MediaUri
         int rate = options.FrameRate > 0 ? options.FrameRate : Rate(uri, query, 30);
         string graph = string.Create(CultureInfo.InvariantCulture, $"testsrc2=size={width}x{height}:rate={rate}");
         string? audioCodec = null;
-        if (query.TryGetValue("audio", out string? audio) || options.Audio != SourceAudio.None)
+        if (query.TryGetValue("audio", out string? audio))
         {
-            // lavfi's outputs out0 and out1: the picture and a tone, each its own stream.
-            var toneQuery = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (audio is not null)
-            {
-                toneQuery["codec"] = audio;
-            }
+            // lavfi's outputs out0 and out1: the picture and a tone, each its own stream. Only when
+            // the URI asks: a test pattern is video unless audio= says otherwise.
+            var toneQuery = new Dictionary<string, string>(StringComparer.Ordinal) { ["codec"] = audio };
 
             audioCodec = AudioUri.Codec(uri, toneQuery, options);
             graph = string.Concat(graph, "[out0];", AudioUri.Graph(uri, [], options), "[out1]");
