@@ -78,6 +78,16 @@ public sealed class MkvFragmenter
     /// </summary>
     public void PutFragmentMetadata(string name, string value, bool persistent = false) => _metadata.Add(name, value, persistent);
 
+    /// <summary>
+    /// Requests Kinesis Video Streams <paramref name="events"/> (image generation, notification) for the next
+    /// fragment: MKV Tags written just before its Cluster, like fragment metadata. Each event type at most once
+    /// per fragment; its pairs count against the 10 metadata items a fragment may carry.
+    /// </summary>
+    public void PutEvent(StreamEventType events, StreamEventMetadata? metadata = null) => _metadata.AddEvent(events, metadata);
+
+    /// <summary>True while a fragment (Cluster) is open: frames continue it until a key frame or an explicit end.</summary>
+    public bool FragmentOpen => _clusterOpen;
+
     /// <summary>Packages <paramref name="frame"/> into <paramref name="output"/>.</summary>
     /// <exception cref="FrameRejectedException">The frame breaks a rule; output and state are unchanged.</exception>
     public FramePackagingOutcome Write(in Frame frame, IBufferWriter<byte> output)
