@@ -17,8 +17,17 @@ public class IntermittentProducerTests
         await using var producer = new KinesisVideoProducer(local.ProducerOptions);
         await using var stream = await producer.StartStreamAsync(new StreamDefinition("motion") { CreateIfMissing = true, IdleFragmentTimeout = TimeSpan.FromSeconds(1) }, cancellationToken);
         var persisted = new TaskCompletionSource<FragmentAck>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errors = new List<FragmentAck>();
         stream.FragmentAcknowledged += (_, ack) =>
         {
+            if (ack.EventType == FragmentAckEventType.Error)
+            {
+                lock (errors)
+                {
+                    errors.Add(ack);
+                }
+            }
+
             if (ack.EventType == FragmentAckEventType.Persisted)
             {
                 persisted.TrySetResult(ack);
@@ -59,6 +68,10 @@ public class IntermittentProducerTests
         {
             File.Delete(path);
         }
+
+        // Stopping now ends the session with its end tag right after the idle end-of-fragment tag: accepted.
+        await stream.StopAsync(cancellationToken);
+        Assert.That(errors, Is.Empty);
     }
 
     private static async Task<string> RunAsync(string tool, params string[] arguments)
