@@ -142,7 +142,7 @@ public sealed class MkvFragmenter
         }
         else
         {
-            CheckFitsCluster(ptsUnits, payloadLength);
+            CheckFitsCluster(ptsUnits, payloadLength, frame.TrackNumber, isVideo);
         }
 
         if (newHeader is not null && _options.WriteHeader)
@@ -344,7 +344,7 @@ public sealed class MkvFragmenter
         }
     }
 
-    private void CheckFitsCluster(long ptsUnits, int payloadLength)
+    private void CheckFitsCluster(long ptsUnits, int payloadLength, int trackNumber, bool isVideo)
     {
         if (ptsUnits - _clusterStartUnits < short.MinValue)
         {
@@ -355,7 +355,9 @@ public sealed class MkvFragmenter
         if (ptsUnits <= _previousClusterMaxPtsUnits)
         {
             throw new FrameRejectedException(FrameRejectionReason.FragmentOverlap,
-                $"The frame's presentation time {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} is not after the previous fragment's last one: the service refuses overlapping fragments (ErrorId 4004). Use closed GOPs.");
+                isVideo
+                    ? $"The frame's presentation time {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} is not after the previous fragment's last one: the service refuses overlapping fragments (ErrorId 4004). Use closed GOPs."
+                    : $"The track {trackNumber} frame at {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} arrived after the video key frame that started the next fragment, and is not after the previous fragment's last frame: the service refuses overlapping fragments (ErrorId 4004). Put the frames of all tracks in timestamp order (no reordering window here), e.g. from one capture loop.");
         }
 
         if (_clusterBytes + MkvClusterWriter.SimpleBlockHeaderLength + payloadLength > _options.MaxFragmentSize)
