@@ -15,6 +15,11 @@ internal sealed class FragmentMetadata
     public const int MaxNameBytes = 128;
     public const int MaxValueBytes = 256;
 
+    // Reserved tag names of KVS events (pic:src/client/src/Stream.h; image generation docs).
+    public const string ImageGenerationTagName = "AWS_KINESISVIDEO_IMAGE_GENERATION";
+    public const string NotificationTagName = "AWS_KINESISVIDEO_NOTIFICATION";
+    public const string ImagePrefixTagName = "AWS_KINESISVIDEO_IMAGE_PREFIX";
+
     private readonly List<KeyValuePair<string, string>> _oneShot = [];
     private readonly List<KeyValuePair<string, string>> _persistent = [];
 
@@ -25,10 +30,6 @@ internal sealed class FragmentMetadata
 
     /// <summary>Items the service counts against its per-fragment limit (names not starting with "AWS").</summary>
     public int Count => _oneShot.Count + _persistent.Count + _eventPairs;
-
-    public const string ImageGenerationTagName = "AWS_KINESISVIDEO_IMAGE_GENERATION";
-    public const string NotificationTagName = "AWS_KINESISVIDEO_NOTIFICATION";
-    public const string ImagePrefixTagName = "AWS_KINESISVIDEO_IMAGE_PREFIX";
 
     /// <summary>
     /// Requests <paramref name="events"/> for the next fragment: one Tags element per event type, as the PIC's
