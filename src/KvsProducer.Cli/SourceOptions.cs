@@ -71,6 +71,7 @@ internal sealed class SourceOptions
             KeyFrameInterval = keyFrameInterval,
             PaceToRealTime = paceToRealTime,
             Audio = Audio.Selection(result),
+            LoggerFactory = CliDebug.LoggerFactory,
         };
         return new OpenedSource(MediaSource.Open(uri.Original, options), start, duration, totalBytes);
     }
