@@ -38,6 +38,12 @@ internal static class ScenarioRunner
         start.Environment["SOURCE"] = SourceClip.Covering(scenario.Clip, scenario.MediaSeconds);
         start.Environment["DURATION"] = scenario.Command == "stream" ? scenario.MediaSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
         start.Environment["FAULTS"] = scenario.Faults;
+        if (scenario.Command == "upload")
+        {
+            // A recording made before now: the service refuses fragments stamped in the future.
+            long startTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - scenario.MediaSeconds - 60;
+            start.Environment["PRODUCER_ARGS"] = $"--start-time {startTime}";
+        }
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;

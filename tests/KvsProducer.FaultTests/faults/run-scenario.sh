@@ -97,10 +97,23 @@ args=("$COMMAND" --stream $STREAM --create --endpoint-url "http://127.0.0.1:$POR
 if [[ $COMMAND == stream && -n ${DURATION:-} ]]; then args+=(--duration "${DURATION}s"); fi
 # shellcheck disable=SC2206
 args+=(${PRODUCER_ARGS:-})
-producer_start=$(now)
-echo "$producer_start" > "$OUT/producer.start"
+echo "$(now)" > "$OUT/producer.start"
 dotnet "$KVS_DLL" "${args[@]}" > "$OUT/producer.json" 2> "$OUT/producer.err" &
 producer_pid=$!
+
+# Fault times count from the first stored fragment, not from the producer's start: on a loaded machine
+# start-up (JIT, control plane) takes seconds, and a fault meant for a running stream must not hit it.
+first_fragment_stored() {
+  if [[ $ENDPOINT == local ]]; then compgen -G "$DATA/streams/*/fragments.jsonl" > /dev/null && [[ -n $(cat "$DATA"/streams/*/fragments.jsonl 2>/dev/null) ]]
+  else [[ -s $OUT/journal.jsonl ]]; fi
+}
+for _ in $(seq 1 600); do
+  first_fragment_stored && break
+  kill -0 $producer_pid 2>/dev/null || break
+  sleep 0.1
+done
+producer_start=$(now)
+echo "$producer_start" > "$OUT/streaming.start"
 
 # RSS of the producer every 5 s (the soak reads it).
 ( while kill -0 $producer_pid 2>/dev/null; do
@@ -111,7 +124,7 @@ producer_pid=$!
 
 blackout_on() { nft add rule inet faults blackout tcp dport $PORT drop; nft add rule inet faults blackout tcp sport $PORT drop; note blackout-start "$1"; }
 blackout_off() { nft flush chain inet faults blackout; note blackout-end "$1"; }
-at() { # at SECONDS: sleep until SECONDS after the producer started
+at() { # at SECONDS: sleep until SECONDS after the first fragment was stored
   local wait
   wait=$(awk -v s="$producer_start" -v t="$1" -v n="$(now)" 'BEGIN { w = s + t - n; print (w > 0 ? w : 0) }')
   sleep "$wait"
