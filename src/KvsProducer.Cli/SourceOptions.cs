@@ -66,6 +66,7 @@ internal sealed class SourceOptions
             FrameRate = result.GetValue(Rate),
             KeyFrameInterval = keyFrameInterval,
             PaceToRealTime = paceToRealTime,
+            LoggerFactory = CliDebug.LoggerFactory,
         };
         return new OpenedSource(MediaSource.Open(uri.Original, options), start, duration, totalBytes);
     }
@@ -115,6 +116,12 @@ internal sealed class OpenedSource(IFrameSource source, TimeSpan offset, TimeSpa
         : null;
 
     public TimeSpan Offset => offset;
+
+    /// <summary>The source's size on disk when progress can be shown (a file or frame directory read whole); else null.</summary>
+    public long? TotalBytes => totalBytes is > 0 && duration is null ? totalBytes : null;
+
+    /// <summary>Payload bytes of the frames read so far.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     public async IAsyncEnumerable<Frame> ReadFramesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

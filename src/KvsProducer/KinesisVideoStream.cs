@@ -166,6 +166,36 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops taking frames and drains like <see cref="StopAsync(CancellationToken)"/>, for as long as
+    /// <paramref name="options"/> allow: by default as long as the upload keeps trying. Watch the drain with
+    /// <see cref="GetMetrics"/> (<see cref="StreamBufferMetrics.PersistedBytes"/> of <see cref="StreamBufferMetrics.PutBytes"/>).
+    /// </summary>
+    /// <exception cref="TimeoutException">An option ran out; the message says which and how much was persisted.
+    /// The uploader has stopped: what was not persisted is not sent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task StopAsync(DrainOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = new DrainWatch(_view, options);
+        var watching = watch.RunAsync(drain);
+        try
+        {
+            await StopAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watch.GaveUpReason is { } reason)
+        {
+            throw new TimeoutException($"Stream '{Name}': {reason}");
+        }
+        finally
+        {
+            await drain.CancelAsync().ConfigureAwait(false);
+            await watching.ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {

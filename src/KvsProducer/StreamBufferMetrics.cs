@@ -62,4 +62,16 @@ public sealed record StreamBufferMetrics
 
     /// <summary>Frames acknowledged PERSISTED (or RECEIVED for a stream that keeps no data).</summary>
     public long PersistedFrames { get; init; }
+
+    /// <summary>Packaged bytes of the frames accepted into the buffer (MKV Cluster and block headers included,
+    /// the per-session stream header not). With <see cref="PersistedBytes"/> it gives an upload's progress.</summary>
+    public long PutBytes { get; init; }
+
+    /// <summary>Packaged bytes of the frames counted in <see cref="PersistedFrames"/>: <c>PersistedBytes / PutBytes</c>
+    /// is the share of the accepted data the service has confirmed.</summary>
+    public long PersistedBytes { get; init; }
+
+    /// <summary>Fragments acknowledged PERSISTED (or RECEIVED for a stream that keeps no data), each counted once
+    /// however many sessions sent it: the fragments holding <see cref="PersistedFrames"/>.</summary>
+    public long PersistedFragments { get; init; }
 }

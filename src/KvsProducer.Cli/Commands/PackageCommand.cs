@@ -49,7 +49,7 @@ internal static class PackageCommand
             await using var frames = source.Open(result, OptionParsers.ParseStartTime(result.GetValue(startTime)!), options.FragmentDuration, paceToRealTime: false);
             var report = await PackageAsync(frames, result.GetValue(output)!, options, result.GetValue(trackName)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(result.GetValue(json) ? System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.PackageReport) : Summary(report));
-        }));
+        }, cancellationToken, summarize: null));
         return command;
     }
 

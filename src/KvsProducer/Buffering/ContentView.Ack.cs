@@ -177,7 +177,10 @@ internal sealed partial class ContentView
         }
 
         record.Fragment |= FragmentState.Persisted;
-        _persistedFrames += NextFragmentOrHead(fragment) - fragment;
+        long end = NextFragmentOrHead(fragment);
+        _persistedFrames += end - fragment;
+        _persistedBytes += OffsetOf(end) - record.Offset;
+        _persistedFragments++;
         TrimDone();
         ReleaseSegments();
         UpdatePressures();

@@ -11,7 +11,10 @@ internal sealed partial class ContentView
     private const double LatencyPressureLeave = 0.80;
 
     private long _putFrames;
+    private long _putBytes;
     private long _persistedFrames;
+    private long _persistedBytes;
+    private long _persistedFragments;
     private long _transferredBytes;
     private long _sessions;
     private long _bufferedAcks;
@@ -52,7 +55,28 @@ internal sealed partial class ContentView
                 LatencyPressures = _latencyPressure.Count,
                 PutFrames = _putFrames,
                 PersistedFrames = _persistedFrames,
+                PutBytes = _putBytes,
+                PersistedBytes = _persistedBytes,
+                PersistedFragments = _persistedFragments,
             };
+        }
+    }
+
+    /// <summary>The store's clock (every wait about this view runs on it).</summary>
+    public TimeProvider Clock => _clock;
+
+    /// <summary>
+    /// Grows whenever the upload gets closer to drained: an acknowledgement applied (BUFFERING, RECEIVED,
+    /// PERSISTED) or frames given up (dropped or skipped). A drain that sees it unchanged is making no progress.
+    /// </summary>
+    public long ProgressMark
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bufferedAcks + _receivedAcks + _persistedAcks + _droppedFrames + _skippedFrames;
+            }
         }
     }
 

@@ -128,6 +128,7 @@ internal sealed partial class ContentView
             _writing = false;
             _log.ReleaseFrom(_committedEnd);
             _putFrames++;
+            _putBytes += length;
             _frameRate.Add(1, _clock.GetTimestamp(), _clock);
             UpdatePressures();
         }
