@@ -14,7 +14,7 @@ public sealed class LocalEndpointFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("loss-5", Local, "stream", 30, "loss:5"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
     }
 
     [Test]
@@ -22,7 +22,7 @@ public sealed class LocalEndpointFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("loss-20", Local, "stream", 30, "loss:20"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
     }
 
     [Test]
@@ -30,7 +30,7 @@ public sealed class LocalEndpointFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("delay-200ms", Local, "stream", 30, "delay:200:100"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
     }
 
     [Test]
@@ -39,7 +39,7 @@ public sealed class LocalEndpointFaultTests
         // ~21 MB of 720p: about 45 s at 4 Mbit/s, longer than the 30 s --stop-timeout default (issue 11, defect 2).
         var result = await ScenarioRunner.RunAsync(new Scenario("upload-4mbit", Local, "upload", 300, "rate:4mbit", "h264-1280x720.h264"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
         Assert.That(result.Summary!.FramesDropped, Is.Zero, $"Offline upload dropped frames: {result}");
     }
 
@@ -49,7 +49,7 @@ public sealed class LocalEndpointFaultTests
         // 360 kbit/s of video into 100 kbit/s: most frames must be dropped, and each exactly once counted (defect 4).
         var result = await ScenarioRunner.RunAsync(new Scenario("realtime-100kbit", Local, "stream", 30, "rate:100kbit"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
     }
 
     [TestCase(10)]
@@ -60,7 +60,7 @@ public sealed class LocalEndpointFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario($"blackout-{seconds}s", Local, "stream", 10 + seconds + 20, $"blackout:10:{seconds}"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
     }
 
@@ -70,7 +70,7 @@ public sealed class LocalEndpointFaultTests
         // Issue 11, defect 1: stream 45 s, SIGSTOP at 20 s for 20.5 s gave 1225 frames stored for 1125 put.
         var result = await ScenarioRunner.RunAsync(new Scenario("sigstop-20.5s", Local, "stream", 45, "sigstop:20:20.5"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
     }
 
@@ -79,7 +79,7 @@ public sealed class LocalEndpointFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("kill9-restart", Local, "stream", 40, "kill9:15:3"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
     }
 

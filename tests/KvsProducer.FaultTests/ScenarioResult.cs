@@ -37,8 +37,8 @@ internal sealed class ScenarioResult
     public int Duplicates => StoredPackets - StoredFrames;
 
     /// <summary>
-    /// Seconds from the end of the worst fault window until the first fragment the producer made after it
-    /// was stored (reconnect plus catching up); null without fault windows, +∞ when that never happened.
+    /// Seconds from the end of the worst fault window until the stream was live again (reconnect plus catching
+    /// up, see <see cref="Recovery"/>); null without fault windows, +∞ when that never happened.
     /// </summary>
     public double? RecoverySeconds { get; private init; }
 
@@ -59,15 +59,15 @@ internal sealed class ScenarioResult
             SetupError = Text("setup-error.txt").Trim(),
             StoredPackets = pts.Count,
             StoredFrames = pts.Distinct(StringComparer.Ordinal).Count(),
-            RecoverySeconds = Recovery(FaultEnds(Text("faults.log")), StoredFragments(scenario.Endpoint, folder, Text)),
+            RecoverySeconds = Recovery(FaultTimes(Text("faults.log"), "start"), FaultTimes(Text("faults.log"), "end"), StoredFragments(scenario.Endpoint, folder, Text)),
         };
     }
 
-    /// <summary>Epoch seconds at which each fault window ended (faults.log lines "KIND-end ARG EPOCH").</summary>
-    private static List<double> FaultEnds(string log) =>
+    /// <summary>Epoch seconds at which fault windows of the given edge ("start" or "end") happened (faults.log lines "KIND-EDGE ARG EPOCH").</summary>
+    private static List<double> FaultTimes(string log, string edge) =>
         log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
-            .Where(f => f.Length == 3 && f[0].EndsWith("-end", StringComparison.Ordinal))
+            .Where(f => f.Length == 3 && f[0].EndsWith("-" + edge, StringComparison.Ordinal))
             .Select(f => double.Parse(f[2], CultureInfo.InvariantCulture))
             .ToList();
 
@@ -103,18 +103,26 @@ internal sealed class ScenarioResult
         return fragments;
     }
 
-    private static double? Recovery(List<double> ends, List<(double Producer, double Server)> fragments)
+    /// <summary>
+    /// Worst recovery over the fault windows: from the end of a window until the first fragment stored after it
+    /// whose latency (arrival − producer timestamp) is back within one second of the median latency before the
+    /// first window, i.e. until the stream is live again. Latency, not the producer's clock, because a live
+    /// source's timestamps may run behind the wall clock by however long the producer took to start.
+    /// </summary>
+    private static double? Recovery(List<double> starts, List<double> ends, List<(double Producer, double Server)> fragments)
     {
         if (ends.Count == 0)
         {
             return null;
         }
 
+        var before = fragments.Where(f => starts.Count == 0 || f.Server < starts.Min()).Select(f => f.Server - f.Producer).Order().ToList();
+        double normal = before.Count > 0 ? before[before.Count / 2] : fragments.Select(f => f.Server - f.Producer).DefaultIfEmpty(0).Min();
         double worst = 0;
         foreach (double end in ends)
         {
-            var after = fragments.Where(f => f.Producer >= end).Select(f => f.Server).DefaultIfEmpty(double.PositiveInfinity).Min();
-            worst = Math.Max(worst, after - end);
+            var live = fragments.Where(f => f.Server >= end && f.Server - f.Producer <= normal + 1).Select(f => f.Server).DefaultIfEmpty(double.PositiveInfinity).Min();
+            worst = Math.Max(worst, live - end);
         }
 
         return Math.Round(worst, 1);

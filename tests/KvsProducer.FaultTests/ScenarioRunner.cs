@@ -10,6 +10,9 @@ internal static class ScenarioRunner
 {
     private static readonly string Bin = AppContext.BaseDirectory;
 
+    /// <summary>Seconds a live stream may take to store its first fragment (control plane, JIT on a loaded machine).</summary>
+    private const int StartUpAllowance = 120;
+
     /// <summary>artifacts/fault-suite in the repository (CI keeps artifacts/), else under the test output.</summary>
     public static string OutputRoot { get; } = Path.Combine(RepositoryRoot() ?? Bin, "artifacts", "fault-suite");
 
@@ -35,8 +38,11 @@ internal static class ScenarioRunner
         start.Environment["RELAY"] = Path.Combine(Bin, "faults", "delay_relay.py");
         start.Environment["ENDPOINT"] = scenario.Endpoint == FaultEndpoint.Local ? "local" : "standin";
         start.Environment["COMMAND"] = scenario.Command;
-        start.Environment["SOURCE"] = SourceClip.Covering(scenario.Clip, scenario.MediaSeconds);
-        start.Environment["DURATION"] = scenario.Command == "stream" ? scenario.MediaSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+        // A live stream runs MediaSeconds from its first stored fragment, then gets SIGTERM: fault times count from
+        // that fragment too, so a slow start on a loaded machine shifts the whole schedule instead of eating it.
+        bool live = scenario.Command == "stream";
+        start.Environment["SOURCE"] = SourceClip.Covering(scenario.Clip, live ? scenario.MediaSeconds + StartUpAllowance : scenario.MediaSeconds);
+        start.Environment["STOP_AT"] = live ? scenario.MediaSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
         start.Environment["FAULTS"] = scenario.Faults;
         if (scenario.Command == "upload")
         {
@@ -49,22 +55,32 @@ internal static class ScenarioRunner
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        // Bounded: the media's own length plus generous room for start-up, drain and read-back.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(scenario.MediaSeconds + 240));
-        try
+        // Bounded: the scenario's own length plus room for start-up, the drain and the read-back.
+        int limit = scenario.MediaSeconds + StartUpAllowance + 180;
+        bool finished = true;
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(limit)))
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{scenario.Id} did not finish within {scenario.MediaSeconds + 240} s (files: {folder}).");
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                finished = false;
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
 
         await File.WriteAllTextAsync(Path.Combine(folder, "script.log"), await stdout + await stderr);
         var result = ScenarioResult.Read(scenario, folder, Math.Round(clock.Elapsed.TotalSeconds));
         FaultTable.Add(result);
         TestContext.Out.WriteLine(result.ToString());
+        if (!finished)
+        {
+            Assert.Fail($"{scenario.Id} did not finish within {limit} s (the producer never ended; killed): {result}");
+        }
+
         return result;
     }
 

@@ -15,7 +15,7 @@ public sealed class StandInFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("loss-10", StandIn, "stream", 30, "loss:10"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
     }
 
     [Test]
@@ -23,7 +23,7 @@ public sealed class StandInFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("blackout-25s", StandIn, "stream", 55, "blackout:10:25"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
     }
 
@@ -32,7 +32,7 @@ public sealed class StandInFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("sigstop-20.5s", StandIn, "stream", 45, "sigstop:20:20.5"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
     }
 
@@ -41,7 +41,7 @@ public sealed class StandInFaultTests
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("kill9-restart", StandIn, "stream", 40, "kill9:15:3"));
         ExactlyOnce.AssertHolds(result);
-        ExactlyOnce.AssertExitedCleanly(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace KvsProducer.FaultTests;
 
 /// <summary>The fields of the <c>kvs stream/upload --json</c> summary the scenarios check.</summary>
-internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long FramesDropped, long FramesSkipped, long FragmentsPersisted, long Reconnects, long ErrorAcks)
+internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long FramesDropped, long FramesSkipped, long FragmentsPersisted, long Reconnects, long ErrorAcks, int? ExitCode)
 {
     /// <summary>Frames the stream accepted: every frame put except those skipped before the first key frame.</summary>
     public long Accepted => FramesPut - FramesSkipped;
@@ -26,6 +26,7 @@ internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long 
             root.GetProperty("FramesSkipped").GetInt64(),
             root.GetProperty("FragmentsPersisted").GetInt64(),
             root.GetProperty("Reconnects").GetInt64(),
-            root.GetProperty("ErrorAcks").GetInt64());
+            root.GetProperty("ErrorAcks").GetInt64(),
+            root.TryGetProperty("ExitCode", out var exitCode) ? exitCode.GetInt32() : null);
     }
 }

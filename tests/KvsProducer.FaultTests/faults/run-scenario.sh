@@ -7,7 +7,9 @@
 #   OUT          directory for every result file (outside any tmpfs of this script)
 #   KVS_DLL      the built kvs.dll;  STANDIN  kvs_standin.py;  RELAY  delay_relay.py
 #   ENDPOINT     local | standin
-#   COMMAND      stream | upload;  SOURCE  a raw H.264 file;  DURATION  media seconds (stream; empty = whole file)
+#   COMMAND      stream | upload;  SOURCE  a raw H.264 file
+#   STOP_AT      seconds after the first stored fragment at which the producer gets SIGTERM (as systemd or
+#                Ctrl+C stops a live stream: it drains, prints its summary, exits 130); empty = run to the end
 #   FAULTS       space-separated, each one of:
 #                  loss:PCT              drop PCT % of the packets to and from the endpoint (nft numgen)
 #                  delay:MEAN:JITTER     every byte MEAN±JITTER ms late, each way (delay_relay.py)
@@ -94,7 +96,6 @@ done
 
 # The producer.
 args=("$COMMAND" --stream $STREAM --create --endpoint-url "http://127.0.0.1:$PORT" --source "file:$SOURCE" --json)
-if [[ $COMMAND == stream && -n ${DURATION:-} ]]; then args+=(--duration "${DURATION}s"); fi
 # shellcheck disable=SC2206
 args+=(${PRODUCER_ARGS:-})
 echo "$(now)" > "$OUT/producer.start"
@@ -141,6 +142,10 @@ for fault in $FAULTS; do
           blackout_on "$c"; sleep "$c"; blackout_off "$c"; t=$(awk -v t="$t" -v e="$b" 'BEGIN { print t + e }'); done ) & schedule_pids+=($!) ;;
   esac
 done
+
+if [[ -n ${STOP_AT:-} ]]; then
+  ( at "$STOP_AT"; note stop "$STOP_AT"; kill -TERM $producer_pid 2>/dev/null ) & schedule_pids+=($!)
+fi
 
 # Faults on the endpoint process run in this shell, which owns endpoint_pid.
 for fault in $FAULTS; do

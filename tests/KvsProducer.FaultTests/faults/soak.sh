@@ -10,8 +10,9 @@ seconds=$((minutes * 60))
 rm -rf "$out"; mkdir -p "$out"
 clip="$here/../../data/h264-640x480.h264"
 [[ -f $clip ]] || clip="$here/../clips/h264-640x480.h264"
-for _ in $(seq 1 $(((seconds + 2) / 3))); do cat "$clip"; done > "$out/source.h264"
-OUT="$out/run" KVS_DLL="$kvs_dll" ENDPOINT=local COMMAND=stream SOURCE="$out/source.h264" DURATION=$seconds \
+# Long enough for the soak plus a slow start; the producer gets SIGTERM MINUTES after its first stored fragment.
+for _ in $(seq 1 $(((seconds + 120) / 3))); do cat "$clip"; done > "$out/source.h264"
+OUT="$out/run" KVS_DLL="$kvs_dll" ENDPOINT=local COMMAND=stream SOURCE="$out/source.h264" STOP_AT=$seconds \
   FAULTS="blackouts:30:60:25" STANDIN="$here/../standin/kvs_standin.py" RELAY="$here/delay_relay.py" \
   unshare -n -m bash "$here/run-scenario.sh" > "$out/script.log" 2>&1
 rm -f "$out/source.h264"
