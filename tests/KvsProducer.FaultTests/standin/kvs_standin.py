@@ -64,25 +64,43 @@ def read_header(buf, pos):
 
 
 class Stream:
-    """One stream's storage: the header once, then every persisted Cluster, in arrival order."""
+    """One stream's storage: the header once, then every persisted Cluster, in arrival order.
+
+    stream.mkv.committed holds the length of stream.mkv up to the last Cluster acknowledged PERSISTED; a
+    restart after kill -9 cuts away anything written after it (a torn or unacknowledged write), as a real
+    store must: the producer sends that fragment again, since it never saw PERSISTED."""
 
     def __init__(self, directory):
         self.directory = directory
         self.lock = threading.Lock()
         os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, "stream.mkv")
+        self.committed_path = self.path + ".committed"
+        self.committed = 0
+        if os.path.exists(self.committed_path):
+            with open(self.committed_path) as f:
+                self.committed = int(f.read().strip() or 0)
+        if os.path.exists(self.path) and os.path.getsize(self.path) > self.committed:
+            os.truncate(self.path, self.committed)
 
     def store(self, header, cluster):
         with self.lock:
-            fresh = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
             with open(self.path, "ab") as f:
                 start = f.tell()
                 try:
-                    if fresh:
+                    if start == 0:
                         f.write(header)
                     f.write(cluster)
                     f.flush()
                     os.fsync(f.fileno())
+                    end = f.tell()
+                    tmp = self.committed_path + ".tmp"
+                    with open(tmp, "w") as c:
+                        c.write(str(end))
+                        c.flush()
+                        os.fsync(c.fileno())
+                    os.replace(tmp, self.committed_path)
+                    self.committed = end
                 except OSError:
                     # Nothing half-written stays behind: the file remains a valid MKV (a full disk).
                     try:
