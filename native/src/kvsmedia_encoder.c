@@ -145,9 +145,11 @@ int32_t kvsmedia_encoder_open(kvsmedia_source *source, AVStream *stream)
     if (strcmp(wanted, "auto") == 0) {
         /* Hardware first (Raspberry Pi's V4L2 memory-to-memory encoder), x264 when it is absent
          * or refuses to open (no /dev/video1x node, as on any x86 machine). */
+        kvsmedia_log_probing(1);
         ret = try_encoder(source, "h264_v4l2m2m", stream, encode->decoder, &encode->encoder);
+        kvsmedia_log_probing(0);
         if (ret < 0) {
-            av_log(NULL, AV_LOG_VERBOSE, "kvsmedia: h264_v4l2m2m unavailable (%s), using libx264\n", av_err2str(ret));
+            av_log(NULL, AV_LOG_INFO, "kvsmedia: no hardware H.264 encoder here (h264_v4l2m2m: %s): encoding with libx264.\n", av_err2str(ret));
             ret = try_encoder(source, "libx264", stream, encode->decoder, &encode->encoder);
             wanted = "libx264";
         } else {

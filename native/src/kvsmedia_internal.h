@@ -52,6 +52,9 @@ int32_t kvsmedia_fail(kvsmedia_source *source, int averror, const char *what);
 int32_t kvsmedia_fail_status(kvsmedia_source *source, int32_t status, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* While on (this thread only), FFmpeg's errors and warnings are logged as debug: an expected fallback. */
+void kvsmedia_log_probing(int on);
+
 /* Opens the encode path for the source's video stream. */
 int32_t kvsmedia_encoder_open(kvsmedia_source *source, AVStream *stream);
 

@@ -117,12 +117,6 @@ internal sealed class OpenedSource(IFrameSource source, TimeSpan offset, TimeSpa
 
     public TimeSpan Offset => offset;
 
-    /// <summary>The source's size on disk when progress can be shown (a file or frame directory read whole); else null.</summary>
-    public long? TotalBytes => totalBytes is > 0 && duration is null ? totalBytes : null;
-
-    /// <summary>Payload bytes of the frames read so far.</summary>
-    public long BytesRead => Interlocked.Read(ref _bytesRead);
-
     public async IAsyncEnumerable<Frame> ReadFramesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         TimeSpan? first = null;

@@ -15,26 +15,20 @@ internal sealed class StreamStatus
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly long _started;
     private long _framesPut;
-    private long _fragmentsPersisted;
     private long _framesDropped;
     private long _errorAcks;
     private long _skippedBeforeFirstStored = -1;
-    private Exception? _fatal;
 
     public StreamStatus(KinesisVideoStream stream, OpenedSource source)
     {
         _stream = stream;
         _source = source;
-        _progress = source.TotalBytes is { } total ? new UploadProgress(total) : null;
+        _progress = source.Progress is null ? null : new UploadProgress();
         _started = _time.GetTimestamp();
         _latency = new AckLatency(stream);
         stream.FragmentAcknowledged += (_, ack) =>
         {
-            if (ack.EventType == FragmentAckEventType.Persisted)
-            {
-                Interlocked.Increment(ref _fragmentsPersisted);
-            }
-            else if (ack.EventType == FragmentAckEventType.Error)
+            if (ack.EventType == FragmentAckEventType.Error)
             {
                 Interlocked.Increment(ref _errorAcks);
             }
@@ -42,17 +36,9 @@ internal sealed class StreamStatus
         stream.FramesDropped += (_, e) => Interlocked.Add(ref _framesDropped, e.FrameCount);
         stream.ErrorOccurred += (_, e) =>
         {
-            if (e.IsFatal)
-            {
-                _fatal ??= e.Error;
-            }
-
             TerminalLine.Message($"kvs: {e.Error.Message}{(e.IsFatal ? string.Empty : $" (retrying in {e.RetryIn.TotalSeconds:0.#} s)")}");
         };
     }
-
-    /// <summary>The error the uploader gave up on, if it did: the drain cannot end well after it.</summary>
-    public Exception? FatalError => _fatal;
 
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
@@ -82,7 +68,11 @@ internal sealed class StreamStatus
     {
         var metrics = _stream.GetMetrics();
         var elapsed = Elapsed;
-        _progress?.Sample(elapsed, _source.BytesRead, metrics.OverallViewSize);
+        if (_source.Progress is { } read)
+        {
+            _progress?.Sample(elapsed, read, metrics);
+        }
+
         var skipped = _stream.FramesSkipped;
         var skippedAtStart = Interlocked.Read(ref _skippedBeforeFirstStored) is >= 0 and var atStart ? atStart : skipped;
         return new StreamReport(
@@ -92,7 +82,7 @@ internal sealed class StreamStatus
             metrics.PersistedFrames,
             Interlocked.Read(ref _framesDropped) + (skipped - skippedAtStart),
             skippedAtStart,
-            Interlocked.Read(ref _fragmentsPersisted),
+            metrics.PersistedFragments, // each fragment once, however many sessions sent it (issue 11)
             Math.Round(metrics.CurrentFrameRate, 1),
             Math.Round(metrics.CurrentTransferRate * 8 / 1000),
             Math.Round(metrics.CurrentViewDuration.TotalSeconds, 1),

@@ -1,29 +1,29 @@
 namespace KvsProducer.Cli;
 
 /// <summary>
-/// How much of a file is acknowledged PERSISTED, and when the rest will be, at the rate persisted bytes
-/// have been growing (issue 13: the bar must not reach 100 % while fragments are unacknowledged).
-/// Persisted source bytes are estimated as the bytes read minus the bytes the stream still buffers
-/// (<see cref="StreamBufferMetrics.OverallViewSize"/>: tail → head, freed by PERSISTED acknowledgements);
-/// the packaging overhead inside the buffer makes the estimate err low, never high.
+/// How much of a file is acknowledged PERSISTED, and when the rest will be, at the rate the persisted share
+/// has been growing (issue 13: the bar must not reach 100 % while fragments are unacknowledged). The share is
+/// the part of the file read times the part of what was read that the service persisted
+/// (<see cref="StreamBufferMetrics.PersistedBytes"/> of <see cref="StreamBufferMetrics.PutBytes"/>).
 /// </summary>
-internal sealed class UploadProgress(long totalBytes)
+internal sealed class UploadProgress
 {
     // The rate is measured over the last 10 s: long enough to smooth the per-fragment steps of PERSISTED
     // acknowledgements (one every 2 s by default), short enough to follow a link that slows down.
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
 
-    private readonly Queue<(TimeSpan At, long Persisted)> _samples = new();
+    private readonly Queue<(TimeSpan At, double Persisted)> _samples = new();
     private readonly Lock _gate = new();
-    private long _persisted;
+    private double _persisted;
     private bool _complete;
 
-    /// <summary>Records the stream's state at <paramref name="at"/> (time since the run began).</summary>
-    public void Sample(TimeSpan at, long sourceBytesRead, long bufferedBytes)
+    /// <summary>Records the share persisted at <paramref name="at"/> (time since the run began).</summary>
+    public void Sample(TimeSpan at, double readShare, StreamBufferMetrics metrics)
     {
+        var persistedOfRead = metrics.PutBytes > 0 ? Math.Min(1, metrics.PersistedBytes / (double)metrics.PutBytes) : 0;
         lock (_gate)
         {
-            _persisted = Math.Max(_persisted, Math.Clamp(sourceBytesRead - bufferedBytes, 0, totalBytes));
+            _persisted = Math.Max(_persisted, readShare * persistedOfRead);
             _samples.Enqueue((at, _persisted));
             while (_samples.Count > 2 && at - _samples.Peek().At > RateWindow)
             {
@@ -32,7 +32,7 @@ internal sealed class UploadProgress(long totalBytes)
         }
     }
 
-    /// <summary>Every fragment is acknowledged: the whole file is persisted.</summary>
+    /// <summary>The drain saw every fragment acknowledged: the whole file is persisted.</summary>
     public void Complete()
     {
         lock (_gate)
@@ -41,16 +41,14 @@ internal sealed class UploadProgress(long totalBytes)
         }
     }
 
-    /// <summary>Fraction of the file persisted (0–1); 1 only once the drain saw every fragment acknowledged.</summary>
+    /// <summary>Share of the file persisted (0–1); 1 only once the drain saw every fragment acknowledged.</summary>
     public double Fraction
     {
         get
         {
             lock (_gate)
             {
-                // The estimate can reach the file's size before the last fragment's ACK (the overhead is
-                // small): hold it just under 100 % until the drain ends.
-                return _complete ? 1 : Math.Min(0.999, _persisted / (double)totalBytes);
+                return _complete ? 1 : Math.Min(0.999, _persisted);
             }
         }
     }
@@ -75,7 +73,7 @@ internal sealed class UploadProgress(long totalBytes)
                 var (firstAt, firstPersisted) = _samples.Peek();
                 var elapsed = (_samples.Last().At - firstAt).TotalSeconds;
                 var rate = elapsed > 0 ? (_persisted - firstPersisted) / elapsed : 0;
-                return rate > 0 ? Math.Round((totalBytes - _persisted) / rate) : null;
+                return rate > 0 ? Math.Round((1 - _persisted) / rate) : null;
             }
         }
     }

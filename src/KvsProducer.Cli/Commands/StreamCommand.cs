@@ -62,12 +62,12 @@ internal static class StreamCommand
         }
         command.SetAction((result, cancellationToken) =>
         {
-            var run = new StreamRun(result.GetValue(streamName)!);
+            var run = new CliStreamRun(result.GetValue(streamName)!);
             return CliErrors.RunAsync(command.Name, async () =>
             {
                 var producerOptions = await connection.ResolveAsync(result, cancellationToken).ConfigureAwait(false);
                 var fragment = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!);
-                var limits = new StreamRun.Limits(
+                var limits = new CliStreamRun.Limits(
                     OptionParsers.ParseDuration(result.GetValue(startTimeout)!),
                     OptionParsers.ParseDuration(result.GetValue(stopTimeout)!),
                     result.GetValue(deadline) is { } total ? OptionParsers.ParseDuration(total) : null);

@@ -109,6 +109,7 @@ internal sealed partial class ContentView
 
             if (ErrorAckPolicy.IsResent(errorId))
             {
+                Rec(fragment).Fragment &= ~FragmentState.Received; // the service failed it after all: it must be sent again
                 _resendFrom = _resendFrom < _tail ? fragment : Math.Min(_resendFrom, fragment);
                 return AckOutcome.Applied;
             }
@@ -170,10 +171,30 @@ internal sealed partial class ContentView
 
     private AckOutcome MarkPersisted(long fragment)
     {
+        if (!Settle(fragment, confirmed: true))
+        {
+            return AckOutcome.Duplicate;
+        }
+
+        TrimDone();
+        ReleaseSegments();
+        UpdatePressures();
+        return AckOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Marks the fragment persisted and counts it, once. <paramref name="confirmed"/> false: the service RECEIVED it
+    /// whole on a session that ended before its PERSISTED came. The service stores what it received (a failure to
+    /// store would have been an ERROR acknowledgement), and sending it again would store it twice, so it is never
+    /// resent and counts as persisted, in <see cref="StreamBufferMetrics.PersistedUnconfirmedFrames"/> too. The
+    /// official producers likewise never roll back before a RECEIVED fragment while the service is reachable.
+    /// </summary>
+    private bool Settle(long fragment, bool confirmed)
+    {
         ref var record = ref Rec(fragment);
         if ((record.Fragment & Done) != 0)
         {
-            return AckOutcome.Duplicate;
+            return false;
         }
 
         record.Fragment |= FragmentState.Persisted;
@@ -181,10 +202,30 @@ internal sealed partial class ContentView
         _persistedFrames += end - fragment;
         _persistedBytes += OffsetOf(end) - record.Offset;
         _persistedFragments++;
+        if (!confirmed)
+        {
+            _persistedUnconfirmedFrames += end - fragment;
+        }
+
+        return true;
+    }
+
+    /// <summary>True for a fragment the service RECEIVED whole whose PERSISTED has not come (yet).</summary>
+    private bool IsReceivedOnly(long fragment) => (Rec(fragment).Fragment & (FragmentState.Received | Done)) == FragmentState.Received;
+
+    /// <summary>At a new session: what earlier sessions got RECEIVED but not PERSISTED is settled as persisted, unconfirmed
+    /// (their PERSISTED cannot come any more: acknowledgements belong to the session that sent the fragment).</summary>
+    private void SettleReceivedOnly()
+    {
+        for (long f = _tail; f < _head; f = NextFragmentOrHead(f))
+        {
+            if (IsReceivedOnly(f))
+            {
+                Settle(f, confirmed: false);
+            }
+        }
+
         TrimDone();
-        ReleaseSegments();
-        UpdatePressures();
-        return AckOutcome.Applied;
     }
 
     /// <summary>Binary search over the ring: fragment timecodes never decrease from tail to head.</summary>
@@ -279,7 +320,11 @@ internal sealed partial class ContentView
             return false;
         }
 
-        if ((Rec(_tail).Fragment & Done) == 0)
+        if (IsReceivedOnly(_tail))
+        {
+            Settle(_tail, confirmed: false); // the service has it whole: not a drop, whether or not its PERSISTED still comes
+        }
+        else if ((Rec(_tail).Fragment & Done) == 0)
         {
             EnqueueDrop(_tail, end, reason, 0);
         }

@@ -15,6 +15,7 @@ internal sealed partial class ContentView
     private long _persistedFrames;
     private long _persistedBytes;
     private long _persistedFragments;
+    private long _persistedUnconfirmedFrames;
     private long _transferredBytes;
     private long _sessions;
     private long _bufferedAcks;
@@ -58,6 +59,7 @@ internal sealed partial class ContentView
                 PutBytes = _putBytes,
                 PersistedBytes = _persistedBytes,
                 PersistedFragments = _persistedFragments,
+                PersistedUnconfirmedFrames = _persistedUnconfirmedFrames,
             };
         }
     }

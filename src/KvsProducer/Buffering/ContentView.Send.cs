@@ -16,7 +16,8 @@ internal sealed partial class ContentView
     /// later than a fragment an ERROR acknowledgement asked to resend. Unpersisted fragments left before the
     /// rollback point are reported dropped (<see cref="FrameDropReason.ReplayWindowExceeded"/>).</item>
     /// </list>
-    /// Fragments already PERSISTED or skipped after the rollback point are stepped over while sending.
+    /// Fragments an earlier session got RECEIVED are never resent: they count as persisted (unconfirmed when their
+    /// PERSISTED did not come). Fragments already PERSISTED or skipped after the rollback point are stepped over while sending.
     /// </summary>
     public int StartSession()
     {
@@ -29,6 +30,7 @@ internal sealed partial class ContentView
                 throw new InvalidOperationException("The stream header is not set: call SetHeader with the MKV writer's header before starting a session.");
             }
 
+            SettleReceivedOnly(); // never resent: the service has them whole
             long start = RollbackPoint();
             while (_tail < start)
             {

@@ -20,7 +20,8 @@ namespace KvsProducer.Buffering;
 /// partly sent in the running session, is never dropped or freed: eviction takes a fragment only when it
 /// is fully sent, not touched at all, or no session is running.</item>
 /// <item>Every frame accepted by <see cref="CommitFrame"/> leaves the view exactly once: marked PERSISTED
-/// by an acknowledgement, or reported through <see cref="FramesDropped"/> with a reason.</item>
+/// by an acknowledgement (or RECEIVED by a session that ended before its PERSISTED: persisted, unconfirmed),
+/// or reported through <see cref="FramesDropped"/> with a reason.</item>
 /// <item>A segment is returned to the store only when every byte in it is below tail, below any byte in
 /// flight and below any dropped byte whose event has not been raised yet.</item>
 /// </list>
@@ -167,7 +168,11 @@ internal sealed partial class ContentView : IDisposable
             while (_tail < _head)
             {
                 long end = NextFragmentOrHead(_tail);
-                if ((Rec(_tail).Fragment & Done) == 0)
+                if (IsReceivedOnly(_tail))
+                {
+                    Settle(_tail, confirmed: false);
+                }
+                else if ((Rec(_tail).Fragment & Done) == 0)
                 {
                     EnqueueDrop(_tail, end, FrameDropReason.StreamClosed, 0);
                 }

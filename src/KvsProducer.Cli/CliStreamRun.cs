@@ -6,7 +6,7 @@ namespace KvsProducer.Cli;
 /// One <c>kvs stream</c> / <c>kvs upload</c> run: streams every frame, drains, and can say what it did
 /// however it ended, so the summary (and <c>--json</c>) is printed on every exit path (issue 11).
 /// </summary>
-internal sealed class StreamRun(string streamName)
+internal sealed class CliStreamRun(string streamName)
 {
     private readonly long _started = TimeProvider.System.GetTimestamp();
     private StreamStatus? _status;
@@ -48,7 +48,21 @@ internal sealed class StreamRun(string streamName)
             }
 
             // The drain is not cut by the first Ctrl+C (that one ended the reading); a second one exits at once.
-            await new DrainWatch(stream, status, limits.NoProgressTimeout, limits.Deadline).DrainAsync(CancellationToken.None).ConfigureAwait(false);
+            // It waits while acknowledgements come, however slow the link (issue 11).
+            try
+            {
+                await stream.StopAsync(
+                    new DrainOptions { NoProgressTimeout = limits.NoProgressTimeout ?? Timeout.InfiniteTimeSpan, Deadline = limits.Deadline ?? Timeout.InfiniteTimeSpan },
+                    CancellationToken.None).ConfigureAwait(false);
+                status.OnDrained();
+            }
+            catch (TimeoutException drain)
+            {
+                // The library names its DrainOptions; the user gave the command line's options.
+                throw new TimeoutException(
+                    drain.Message.Replace("DrainOptions.NoProgressTimeout", "--stop-timeout", StringComparison.Ordinal).Replace("DrainOptions.Deadline", "--deadline", StringComparison.Ordinal),
+                    drain);
+            }
         }
 
         TerminalLine.Finish();
