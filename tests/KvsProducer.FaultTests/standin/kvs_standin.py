@@ -4,8 +4,8 @@
 Written from kvs-protocol.md, sharing no code with src/: the control-plane calls a producer makes
 (DescribeStream, CreateStream, TagStream, GetDataEndpoint, §2.2) and PutMedia (§3) with the ACK stream
 (§4): BUFFERING when a Cluster's timecode arrives, RECEIVED when the Cluster ends (next Cluster, Tags,
-or end of body, §6.5), PERSISTED once its bytes are written and fsynced, ERROR 5000 when they cannot be
-(a full disk). Every stored Cluster is appended to DATA/<stream>/stream.mkv behind the first session's
+or end of body, §6.5), PERSISTED once its bytes are written and fsynced, ERROR 5001 ARCHIVAL_ERROR ("failed to persist
+the fragment", §4.4) when they cannot be (a full disk). Every stored Cluster is appended to DATA/<stream>/stream.mkv behind the first session's
 header, so ffprobe can count what was stored; duplicates are kept, as the service keeps them.
 
 Python 3 standard library only. Usage:
@@ -271,7 +271,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 stream.store(bytes(header), bytes(c["bytes"]))
             except OSError as e:
                 ep.journal({"event": "error", "stream": name, "timecode": c["timecode"], "frames": c["frames"], "reason": str(e)})
-                self.ack("ERROR", c["timecode"], c["number"], (5000, "INTERNAL_ERROR"))
+                self.ack("ERROR", c["timecode"], c["number"], (5001, "ARCHIVAL_ERROR"))
                 failed = True
                 return
             ep.journal({"event": "persisted", "stream": name, "timecode": c["timecode"], "frames": c["frames"], "bytes": len(c["bytes"])})
