@@ -44,6 +44,17 @@ public sealed class LocalEndpointFaultTests
     }
 
     [Test]
+    public async Task Upload_through_a_30_s_blackout_finishes_and_stores_every_frame()
+    {
+        // Issue 11, defect 3: an Offline upload gave up after a 15 s outage (OfflineWaitTimeout before staleness).
+        var result = await ScenarioRunner.RunAsync(new Scenario("upload-blackout-30s", Local, "upload", 300, "rate:4mbit blackout:10:30", "h264-1280x720.h264"));
+        ExactlyOnce.AssertHolds(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
+        ExactlyOnce.AssertRecovered(result);
+        Assert.That(result.Summary!.FramesDropped, Is.Zero, $"Offline upload dropped frames: {result}");
+    }
+
+    [Test]
     public async Task Realtime_over_a_100_kbit_link_counts_every_drop_exactly()
     {
         // 360 kbit/s of video into 100 kbit/s: most frames must be dropped, and each exactly once counted (defect 4).

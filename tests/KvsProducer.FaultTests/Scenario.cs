@@ -14,9 +14,6 @@ namespace KvsProducer.FaultTests;
 /// <param name="Clip">The recorded clip (tests/data) repeated as the source.</param>
 internal sealed record Scenario(string Name, FaultEndpoint Endpoint, string Command, int MediaSeconds, string Faults, string Clip = "h264-640x480.h264")
 {
-    /// <summary>Whether the scenario has fault windows after which recovery is measured.</summary>
-    public bool HasOutage => Faults.Contains("blackout", StringComparison.Ordinal) || Faults.Contains("sigstop", StringComparison.Ordinal) || Faults.Contains("kill9", StringComparison.Ordinal);
-
     /// <summary>The output folder's name.</summary>
     public string Id => $"{Endpoint.ToString().ToLowerInvariant()}-{Name}";
 }

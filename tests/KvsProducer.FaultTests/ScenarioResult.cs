@@ -59,7 +59,7 @@ internal sealed class ScenarioResult
             SetupError = Text("setup-error.txt").Trim(),
             StoredPackets = pts.Count,
             StoredFrames = pts.Distinct(StringComparer.Ordinal).Count(),
-            RecoverySeconds = Recovery(FaultTimes(Text("faults.log"), "start"), FaultTimes(Text("faults.log"), "end"), StoredFragments(scenario.Endpoint, folder, Text)),
+            RecoverySeconds = Recovery(scenario.Command == "stream", FaultTimes(Text("faults.log"), "start"), FaultTimes(Text("faults.log"), "end"), StoredFragments(scenario.Endpoint, folder, Text)),
         };
     }
 
@@ -107,13 +107,19 @@ internal sealed class ScenarioResult
     /// Worst recovery over the fault windows: from the end of a window until the first fragment stored after it
     /// whose latency (arrival − producer timestamp) is back within one second of the median latency before the
     /// first window, i.e. until the stream is live again. Latency, not the producer's clock, because a live
-    /// source's timestamps may run behind the wall clock by however long the producer took to start.
+    /// source's timestamps may run behind the wall clock by however long the producer took to start. An upload
+    /// (media from the past, sent faster than real time) has no "live": there, until the first fragment is stored.
     /// </summary>
-    private static double? Recovery(List<double> starts, List<double> ends, List<(double Producer, double Server)> fragments)
+    private static double? Recovery(bool live, List<double> starts, List<double> ends, List<(double Producer, double Server)> fragments)
     {
         if (ends.Count == 0)
         {
             return null;
+        }
+
+        if (!live)
+        {
+            return Math.Round(ends.Max(end => fragments.Where(f => f.Server >= end).Select(f => f.Server).DefaultIfEmpty(double.PositiveInfinity).Min() - end), 1);
         }
 
         var before = fragments.Where(f => starts.Count == 0 || f.Server < starts.Min()).Select(f => f.Server - f.Producer).Order().ToList();
@@ -121,8 +127,8 @@ internal sealed class ScenarioResult
         double worst = 0;
         foreach (double end in ends)
         {
-            var live = fragments.Where(f => f.Server >= end && f.Server - f.Producer <= normal + 1).Select(f => f.Server).DefaultIfEmpty(double.PositiveInfinity).Min();
-            worst = Math.Max(worst, live - end);
+            var caughtUp = fragments.Where(f => f.Server >= end && f.Server - f.Producer <= normal + 1).Select(f => f.Server).DefaultIfEmpty(double.PositiveInfinity).Min();
+            worst = Math.Max(worst, caughtUp - end);
         }
 
         return Math.Round(worst, 1);

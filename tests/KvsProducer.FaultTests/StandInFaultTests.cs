@@ -46,6 +46,16 @@ public sealed class StandInFaultTests
     }
 
     [Test]
+    public async Task Upload_through_a_30_s_blackout_finishes_and_stores_every_frame()
+    {
+        var result = await ScenarioRunner.RunAsync(new Scenario("upload-blackout-30s", StandIn, "upload", 300, "rate:4mbit blackout:10:30", "h264-1280x720.h264"));
+        ExactlyOnce.AssertHolds(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
+        ExactlyOnce.AssertRecovered(result);
+        Assert.That(result.Summary!.FramesDropped, Is.Zero, $"Offline upload dropped frames: {result}");
+    }
+
+    [Test]
     public async Task Endpoint_disk_full_reports_every_frame_not_stored_as_dropped()
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("disk-full", StandIn, "stream", 40, "diskfull:1m"));
