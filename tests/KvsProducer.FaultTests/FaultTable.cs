@@ -23,7 +23,7 @@ internal static class FaultTable
         }
 
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"Fault table, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC (faults/run-scenario.sh; recovery: end of the fault until the first fragment made after it is stored).");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Fault table, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC (faults/run-scenario.sh; recovery: end of the fault until a stored fragment is back to the latency before it; uploads: until the first fragment stored).");
         table.AppendLine();
         table.AppendLine("| Scenario | Endpoint | Faults | Exit | Put | Skipped | Persisted | Stored | Reported dropped | Duplicates | Recovery s | Wall s |");
         table.AppendLine("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");

@@ -62,4 +62,13 @@ public sealed class StandInFaultTests
         ExactlyOnce.AssertHolds(result);
         Assert.That(result.ProducerStderr, Does.Not.Contain("   at "), $"A stack trace instead of one line: {result}");
     }
+
+    [Test]
+    public async Task Endpoint_disk_full_answering_error_5000_reports_every_frame_not_stored_as_dropped()
+    {
+        // The same full disk, answered ERROR 5000 INTERNAL_ERROR (resend, kvs-protocol.md §4.4) instead of 5001.
+        var result = await ScenarioRunner.RunAsync(new Scenario("disk-full-5000", StandIn, "stream", 40, "diskfull:1m writeerror:5000"));
+        ExactlyOnce.AssertHolds(result);
+        Assert.That(result.ProducerStderr, Does.Not.Contain("   at "), $"A stack trace instead of one line: {result}");
+    }
 }

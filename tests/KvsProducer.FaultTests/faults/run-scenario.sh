@@ -19,6 +19,7 @@
 #                  sigstop:AT:SECONDS    SIGSTOP the endpoint at AT, SIGCONT SECONDS later
 #                  kill9:AT:DOWN         kill -9 the endpoint at AT, start it again DOWN s later (same data)
 #                  diskfull:SIZE         the endpoint's data directory is a tmpfs of SIZE (e.g. 2m)
+#                  writeerror:ID         the stand-in's ERROR ACK for a fragment it cannot store: 5001 (default) or 5000
 #   PRODUCER_ARGS extra kvs arguments (optional)
 # Results in OUT: producer.json, producer.err, producer.exit, endpoint*.log, faults.log (start/end epoch
 # seconds), packets.csv (pts of every stored video packet), fragments.json or journal.jsonl, rss.csv.
@@ -55,7 +56,9 @@ start_endpoint() {
   if [[ $ENDPOINT == local ]]; then
     dotnet "$KVS_DLL" local --port $PORT --data-dir "$DATA" --creation-delay 0 > "$log" 2>&1 &
   else
-    /usr/bin/python3 "$STANDIN" --port $PORT --data-dir "$DATA" --journal "$OUT/journal.jsonl" > "$log" 2>&1 &
+    local write_error=5001
+    for fault in $FAULTS; do [[ $fault == writeerror:* ]] && write_error=${fault#writeerror:}; done
+    /usr/bin/python3 "$STANDIN" --port $PORT --data-dir "$DATA" --journal "$OUT/journal.jsonl" --write-error-id "$write_error" > "$log" 2>&1 &
   fi
   endpoint_pid=$!
   for _ in $(seq 1 300); do

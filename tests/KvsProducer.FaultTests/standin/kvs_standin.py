@@ -5,11 +5,11 @@ Written from kvs-protocol.md, sharing no code with src/: the control-plane calls
 (DescribeStream, CreateStream, TagStream, GetDataEndpoint, §2.2) and PutMedia (§3) with the ACK stream
 (§4): BUFFERING when a Cluster's timecode arrives, RECEIVED when the Cluster ends (next Cluster, Tags,
 or end of body, §6.5), PERSISTED once its bytes are written and fsynced, ERROR 5001 ARCHIVAL_ERROR ("failed to persist
-the fragment", §4.4) when they cannot be (a full disk). Every stored Cluster is appended to DATA/<stream>/stream.mkv behind the first session's
+the fragment", §4.4; or 5000 INTERNAL_ERROR with --write-error-id 5000) when they cannot be (a full disk). Every stored Cluster is appended to DATA/<stream>/stream.mkv behind the first session's
 header, so ffprobe can count what was stored; duplicates are kept, as the service keeps them.
 
 Python 3 standard library only. Usage:
-  kvs_standin.py --port 4566 --data-dir DIR --journal FILE
+  kvs_standin.py --port 4566 --data-dir DIR --journal FILE [--write-error-id 5000|5001]
 The journal gets one JSON line per stored fragment (server time, timecode, frames) or failed write.
 """
 import argparse
@@ -27,6 +27,8 @@ TAGS = 0x1254C367
 # Level-1 elements (kvs-protocol.md §6.2): one of these ends an unknown-size Cluster.
 LEVEL1 = {CLUSTER, TAGS, 0x1549A966, 0x1654AE6B, 0x114D9B74, 0x1C53BB6B, 0x1043A770, 0x1941A469, EBML}
 SIMPLE_BLOCK = 0xA3
+# §4.4: both ask the producer to resend; 5001 says what happened, 5000 is what a service may say instead.
+WRITE_ERRORS = {5000: (5000, "INTERNAL_ERROR"), 5001: (5001, "ARCHIVAL_ERROR")}
 BLOCK_GROUP = 0xA0
 TIMECODE = 0xE7
 
@@ -111,7 +113,8 @@ class Stream:
 
 
 class Endpoint:
-    def __init__(self, data_dir, journal):
+    def __init__(self, data_dir, journal, write_error_id):
+        self.write_error_id = write_error_id
         self.data_dir = data_dir
         self.journal_path = journal
         self.lock = threading.Lock()
@@ -271,7 +274,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 stream.store(bytes(header), bytes(c["bytes"]))
             except OSError as e:
                 ep.journal({"event": "error", "stream": name, "timecode": c["timecode"], "frames": c["frames"], "reason": str(e)})
-                self.ack("ERROR", c["timecode"], c["number"], (5001, "ARCHIVAL_ERROR"))
+                self.ack("ERROR", c["timecode"], c["number"], WRITE_ERRORS[ep.write_error_id])
                 failed = True
                 return
             ep.journal({"event": "persisted", "stream": name, "timecode": c["timecode"], "frames": c["frames"], "bytes": len(c["bytes"])})
@@ -375,9 +378,11 @@ def main():
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--journal", required=True)
+    parser.add_argument("--write-error-id", type=int, choices=sorted(WRITE_ERRORS), default=5001,
+                        help="ErrorId of the ERROR ACK for a fragment that cannot be stored")
     args = parser.parse_args()
     os.makedirs(args.data_dir, exist_ok=True)
-    Handler.endpoint = Endpoint(args.data_dir, args.journal)
+    Handler.endpoint = Endpoint(args.data_dir, args.journal, args.write_error_id)
     server = Server((args.bind, args.port), Handler)
     print("KVS stand-in listening on http://%s:%d" % (args.bind, args.port), flush=True)
     server.serve_forever()
