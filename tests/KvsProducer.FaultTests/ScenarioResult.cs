@@ -59,7 +59,7 @@ internal sealed class ScenarioResult
             SetupError = Text("setup-error.txt").Trim(),
             StoredPackets = pts.Count,
             StoredFrames = pts.Distinct(StringComparer.Ordinal).Count(),
-            RecoverySeconds = Recovery(scenario.Command == "stream", FaultTimes(Text("faults.log"), "start"), FaultTimes(Text("faults.log"), "end"), StoredFragments(scenario.Endpoint, folder, Text)),
+            RecoverySeconds = Recovery(scenario.Command == "stream", FaultTimes(Text("faults.log"), "start"), FaultTimes(Text("faults.log"), "end"), StoredFragments(scenario.Endpoint, Text)),
         };
     }
 
@@ -72,7 +72,7 @@ internal sealed class ScenarioResult
             .ToList();
 
     /// <summary>(producer timestamp, arrival) of every stored fragment, in epoch seconds.</summary>
-    private static List<(double Producer, double Server)> StoredFragments(FaultEndpoint endpoint, string folder, Func<string, string> text)
+    private static List<(double Producer, double Server)> StoredFragments(FaultEndpoint endpoint, Func<string, string> text)
     {
         var fragments = new List<(double, double)>();
         if (endpoint == FaultEndpoint.Local)
@@ -89,7 +89,8 @@ internal sealed class ScenarioResult
         }
         else
         {
-            foreach (var line in text("journal.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            // A line cut short by the stand-in's kill -9 is skipped: it stands for no acknowledged fragment.
+            foreach (var line in text("journal.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.EndsWith('}')))
             {
                 using var document = JsonDocument.Parse(line);
                 var record = document.RootElement;
