@@ -7,6 +7,14 @@ namespace KvsProducer.Cli;
 /// </summary>
 internal static class CliErrors
 {
+    private static Action? s_summaryOnForcedExit;
+
+    /// <summary>
+    /// A second Ctrl+C ends the process at once (<see cref="Program"/>): the running command's summary is
+    /// printed first, so <c>--json</c> still gets its object on that path (issue 11).
+    /// </summary>
+    public static void SummarizeBeforeForcedExit() => Interlocked.Exchange(ref s_summaryOnForcedExit, null)?.Invoke();
+
     public static Task<int> RunAsync(string command, Func<Task> work) => RunAsync(command, work, CancellationToken.None, summarize: null);
 
     /// <summary>
@@ -15,6 +23,11 @@ internal static class CliErrors
     /// </summary>
     public static async Task<int> RunAsync(string command, Func<Task> work, CancellationToken interrupted, Action<CliFailure>? summarize)
     {
+        if (summarize is not null)
+        {
+            s_summaryOnForcedExit = () => summarize(new CliFailure(ExitCodes.Cancelled, "interrupted again; exited without waiting for the buffer.", null));
+        }
+
         CliFailure outcome;
         try
         {
@@ -26,6 +39,11 @@ internal static class CliErrors
 #pragma warning restore CA1031
         {
             outcome = CliFailure.Of(error, interrupted.IsCancellationRequested || (error is OperationCanceledException && interrupted == CancellationToken.None));
+        }
+
+        if (summarize is not null && Interlocked.Exchange(ref s_summaryOnForcedExit, null) is null)
+        {
+            return outcome.ExitCode; // a forced exit is printing the summary and ending the process
         }
 
         TerminalLine.Finish();

@@ -11,15 +11,8 @@ internal sealed class CliStreamRun(string streamName)
     private readonly long _started = TimeProvider.System.GetTimestamp();
     private StreamStatus? _status;
 
-    /// <summary>
-    /// When a run gives up: the stream not started (control plane answered, stream active) within
-    /// <paramref name="StartTimeout"/>; the drain at the end without progress for <paramref name="NoProgressTimeout"/>,
-    /// or after <paramref name="Deadline"/> in all (null = never).
-    /// </summary>
-    public sealed record Limits(TimeSpan StartTimeout, TimeSpan? NoProgressTimeout, TimeSpan? Deadline);
-
     /// <summary>Streams every frame of <paramref name="frames"/>, then drains within <paramref name="limits"/>.</summary>
-    public async Task RunAsync(ProducerOptions producerOptions, StreamDefinition definition, OpenedSource frames, bool upload, Limits limits, CancellationToken cancellationToken)
+    public async Task RunAsync(ProducerOptions producerOptions, StreamDefinition definition, OpenedSource frames, bool upload, StreamLimits limits, CancellationToken cancellationToken)
     {
         await using var producer = new KinesisVideoProducer(producerOptions, CliDebug.LoggerFactory);
         await using var stream = await StartAsync(producer, producerOptions, definition, limits.StartTimeout, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,7 @@ internal static class Program
             if (context.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref interrupts) >= 2)
             {
                 TerminalLine.Message("kvs: interrupted again; exiting without waiting for the buffer.");
+                CliErrors.SummarizeBeforeForcedExit();
                 Environment.Exit(ExitCodes.Cancelled);
             }
 

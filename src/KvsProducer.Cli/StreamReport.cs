@@ -8,7 +8,9 @@ namespace KvsProducer.Cli;
 /// reason, or refused because its fragment's start was dropped, e.g. after an ERROR acknowledgement);
 /// <c>FramesSkipped</c> only those before the first key frame. <c>Progress</c> is the fraction of the
 /// source acknowledged PERSISTED (not merely read), <c>EtaSeconds</c> the time left at the measured
-/// persisted rate. <c>ExitCode</c> and <c>Error</c> are the command's outcome (the line printed on stderr).
+/// persisted rate. <c>FramesPersistedUnconfirmed</c>: of <c>FramesPersisted</c>, those the service had
+/// acknowledged RECEIVED on a connection that ended before their PERSISTED (stored, not sent twice).
+/// <c>ExitCode</c> and <c>Error</c> are the command's outcome (the line printed on stderr).
 /// </summary>
 internal sealed record StreamReport(
     string Stream,
@@ -27,6 +29,7 @@ internal sealed record StreamReport(
     long ErrorAcks,
     double? Progress,
     double? EtaSeconds = null,
+    long FramesPersistedUnconfirmed = 0,
     int ExitCode = 0,
     string? Error = null);
 

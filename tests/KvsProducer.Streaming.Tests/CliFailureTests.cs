@@ -136,16 +136,37 @@ public class CliFailureTests
             await Task.Delay(200);
         }
 
-        using (var signal = Process.Start("kill", ["-INT", kvs.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await signal.WaitForExitAsync();
-        }
-
+        await InterruptAsync(kvs);
         await kvs.WaitForExitAsync();
         Assert.That(kvs.ExitCode, Is.EqualTo(130), await stderr);
         using var summary = Summary(await stdout);
         Assert.That(summary.RootElement.GetProperty("ExitCode").GetInt32(), Is.EqualTo(130));
         Assert.That(summary.RootElement.GetProperty("FramesPersisted").GetInt64(), Is.GreaterThan(0));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task A_second_interrupt_exits_at_once_with_the_json_summary_and_130()
+    {
+        // ACKs held back 30 s: the drain after the first Ctrl+C would wait; the second ends the process.
+        await using var local = await LocalKvsFixture.StartAsync(o => o with { Faults = new LocalKvsFaults { AckDelay = TimeSpan.FromSeconds(30) } });
+        using var home = new EmptyHome();
+        using var kvs = KvsProcess.Start(home.Path, new Dictionary<string, string>(),
+            "stream", "-s", Pattern, "-n", "forced", "--create", "--endpoint-url", local.Kvs.Url.ToString(), "--access-key", "AKID", "--secret-key", "s", "--json");
+        var stdout = kvs.StandardOutput.ReadToEndAsync();
+        var stderr = kvs.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        await InterruptAsync(kvs);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+        await InterruptAsync(kvs);
+        await kvs.WaitForExitAsync();
+
+        Assert.That(kvs.ExitCode, Is.EqualTo(130), await stderr);
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not the drain");
+        using var summary = Summary(await stdout);
+        Assert.That(summary.RootElement.GetProperty("ExitCode").GetInt32(), Is.EqualTo(130));
+        Assert.That(summary.RootElement.GetProperty("FramesPut").GetInt64(), Is.GreaterThan(0));
     }
 
     [Test, CancelAfter(60_000)]
@@ -189,6 +210,13 @@ public class CliFailureTests
         using var summary = Summary(run.Stdout);
         Assert.That(summary.RootElement.GetProperty("ExitCode").GetInt32(), Is.EqualTo(1));
         Assert.That(summary.RootElement.GetProperty("Progress").GetDouble(), Is.LessThan(1));
+    }
+
+    /// <summary>Ctrl+C, as a terminal sends it: SIGINT.</summary>
+    private static async Task InterruptAsync(Process kvs)
+    {
+        using var signal = Process.Start("kill", ["-INT", kvs.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await signal.WaitForExitAsync();
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

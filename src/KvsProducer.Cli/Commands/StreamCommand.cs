@@ -67,7 +67,7 @@ internal static class StreamCommand
             {
                 var producerOptions = await connection.ResolveAsync(result, cancellationToken).ConfigureAwait(false);
                 var fragment = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!);
-                var limits = new CliStreamRun.Limits(
+                var limits = new StreamLimits(
                     OptionParsers.ParseDuration(result.GetValue(startTimeout)!),
                     OptionParsers.ParseDuration(result.GetValue(stopTimeout)!),
                     result.GetValue(deadline) is { } total ? OptionParsers.ParseDuration(total) : null);

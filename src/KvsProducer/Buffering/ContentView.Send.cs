@@ -182,16 +182,18 @@ internal sealed partial class ContentView
         }
     }
 
-    /// <summary>Completes when the session has bytes to read: at once if it has, else when a frame is committed
-    /// (one waiter: the session's sender). No allocation.</summary>
+    /// <summary>Completes when the session has bytes to read: at once if it has (or <see cref="WakeSender"/> was
+    /// called since the last wait), else when a frame is committed or the sender is woken (one waiter: the session's
+    /// sender). No allocation.</summary>
     public ValueTask WaitForDataAsync(int sessionId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             CheckSession(sessionId);
             StepOverDoneFragments();
-            if (_headerSent < _header.Length || _current < _head)
+            if (_headerSent < _header.Length || _current < _head || _wakeRequested)
             {
+                _wakeRequested = false;
                 return default;
             }
 
@@ -200,6 +202,18 @@ internal sealed partial class ContentView
         }
 
         return _dataSignal.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the sender's current or next <see cref="WaitForDataAsync"/> without data, so it re-checks stop and
+    /// rotation. Not lost when called just before the wait begins.</summary>
+    public void WakeSender()
+    {
+        lock (_gate)
+        {
+            _wakeRequested = true;
+        }
+
+        _dataSignal.Set();
     }
 
     private void CheckSession(int sessionId)

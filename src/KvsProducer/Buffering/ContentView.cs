@@ -61,6 +61,7 @@ internal sealed partial class ContentView : IDisposable
     private bool _sessionActive;
     private int _headerSent;
     private bool _inFlight;
+    private bool _wakeRequested;
     private bool _inFlightHeader;
     private long _inFlightLength;
 

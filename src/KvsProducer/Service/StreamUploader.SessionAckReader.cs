@@ -24,6 +24,18 @@ internal sealed partial class StreamUploader
 
         public async Task RunAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
         {
+            try
+            {
+                await ReadAsync(exchange, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                owner._ackSignal.Set(); // a sender waiting for the last acknowledgement learns that no more will come
+            }
+        }
+
+        private async Task ReadAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
+        {
             var head = await ReadHeadAsync(exchange, cancellationToken).ConfigureAwait(false);
             if (head.StatusCode != 200)
             {

@@ -37,7 +37,6 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly AsyncSignal _ackSignal = new();
     private readonly DateTimeOffset _producerStart;
-    private CancellationTokenSource _wake = new();
     private volatile bool _stopping;
     private Task? _loop;
     private long _oldestUnacknowledgedSendTicks = -1;
@@ -88,7 +87,6 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         }
 
         _lifetime.Dispose();
-        _wake.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -182,6 +180,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         var reader = new SessionAckReader(this, sessionId);
         var readTask = reader.RunAsync(exchange, session.Token);
         var rotateAt = RotationTime(credentials, now);
+        // One timer per session wakes a waiting sender at rotation time; stop wakes it too (Wake): no timer per wait.
+        using var rotationWake = _context.TimeProvider.CreateTimer(static view => ((ContentView)view!).WakeSender(), _view, rotateAt - now, Timeout.InfiniteTimeSpan);
         Log.SessionStarted(_logger, _stream.Name, endpoint, sessionId);
         var endedCleanly = false;
         try
@@ -287,17 +287,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
                 return WriteEnding.Stopped;
             }
 
-            var wake = _wake;
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wake.Token);
-            linked.CancelAfter(TimeSpan.FromSeconds(1)); // re-check rotation and stop regularly
-            try
-            {
-                await _view.WaitForDataAsync(sessionId, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // woken up by stop, or the periodic re-check
-            }
+            // Woken by a committed frame, by stop (Wake) or at rotation time (the session's timer): nothing allocated per wait.
+            await _view.WaitForDataAsync(sessionId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -318,15 +309,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
                 return IsDrained();
             }
 
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            linked.CancelAfter(TimeSpan.FromMilliseconds(500));
-            try
-            {
-                await _ackSignal.WaitAsync(linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
+            // Set by every acknowledgement and when the response ends (SessionAckReader): no polling timer.
+            await _ackSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -357,12 +341,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         }
     }
 
-    private void Wake()
-    {
-        var previous = Interlocked.Exchange(ref _wake, new CancellationTokenSource());
-        previous.Cancel();
-        previous.Dispose();
-    }
+    private void Wake() => _view.WakeSender();
 
     private void OnAck(FragmentAck ack, int sessionId)
     {
