@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace KvsProducer.FaultTests;
 
 /// <summary>The fields of the <c>kvs stream/upload --json</c> summary the scenarios check.</summary>
-internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long FramesDropped, long FramesSkipped, long FragmentsPersisted, long Reconnects, long ErrorAcks, int? ExitCode)
+internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long FramesDropped, long FramesSkipped, long FragmentsPersisted, long Reconnects, long ErrorAcks, int? ExitCode, long? FramesPersistedUnconfirmed)
 {
     /// <summary>Frames the stream accepted: every frame put except those skipped before the first key frame.</summary>
     public long Accepted => FramesPut - FramesSkipped;
@@ -27,6 +27,8 @@ internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long 
             root.GetProperty("FragmentsPersisted").GetInt64(),
             root.GetProperty("Reconnects").GetInt64(),
             root.GetProperty("ErrorAcks").GetInt64(),
-            root.TryGetProperty("ExitCode", out var exitCode) ? exitCode.GetInt32() : null);
+            root.TryGetProperty("ExitCode", out var exitCode) ? exitCode.GetInt32() : null,
+            // Of FramesPersisted, those acknowledged RECEIVED on a connection that ended before PERSISTED (cli-exits).
+            root.TryGetProperty("FramesPersistedUnconfirmed", out var unconfirmed) ? unconfirmed.GetInt64() : null);
     }
 }
