@@ -30,6 +30,9 @@ internal sealed class Http1Connection : IDuplexHttpExchange
     private const int WriteSlice = 64 * 1024;
 
     private readonly Socket _socket;
+
+    /// <inheritdoc/>
+    public long? UnacknowledgedSendBytes => _disposed ? null : SocketSendQueue.Length(_socket);
     private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly string _authority;

@@ -29,4 +29,10 @@ internal interface IDuplexHttpExchange : IAsyncDisposable
     /// connection's queued fragments arrive late, as duplicates). Pending reads and writes fail. Dispose still follows.
     /// </summary>
     void Abort();
+
+    /// <summary>
+    /// Request bytes written to the connection that the peer's TCP has not acknowledged yet (see
+    /// <see cref="SocketSendQueue"/>); null when the transport cannot tell.
+    /// </summary>
+    long? UnacknowledgedSendBytes => null;
 }

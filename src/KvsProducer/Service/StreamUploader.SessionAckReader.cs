@@ -51,6 +51,7 @@ internal sealed partial class StreamUploader
             }
 
             Interlocked.Exchange(ref owner._oldestUnacknowledgedSendTicks, -1); // the endpoint answered: not stale
+            Interlocked.Exchange(ref owner._lastAckTicks, owner._context.TimeProvider.GetTimestamp());
             _accepted.TrySetResult();
 
             await foreach (var ack in exchange.ReadAcksAsync(cancellationToken).ConfigureAwait(false))
