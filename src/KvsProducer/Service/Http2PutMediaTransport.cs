@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace KvsProducer.Service;
 
 /// <summary>
-/// PutMedia over HTTP/2 through SocketsHttpHandler, which is duplex on HTTP/2 (toolchain.md "HTTP for PutMedia").
-/// Whether the real service offers h2 for PutMedia is unconfirmed (kvs-protocol.md §1.2), so this is an option, not
+/// PutMedia over HTTP/2 through SocketsHttpHandler, which is duplex on HTTP/2 (as measured on .NET 10).
+/// Whether the real service offers h2 for PutMedia is not documented, so this is an option, not
 /// the default. Requests must not carry HTTP/1.1 connection headers (Connection, Transfer-Encoding): they are dropped,
 /// so a SigV4 signature must not cover them on this transport. Stall detection uses HTTP/2 PING keep-alives. Each
 /// exchange has its own connection, so one given up on can be reset without touching other streams' sessions.
@@ -31,7 +31,7 @@ internal sealed class Http2PutMediaTransport : IPutMediaTransport
         {
             ConnectTimeout = _options.ConnectTimeout,
             SslOptions = _tls.Options,
-            // kvs-protocol.md §3.6: a PutMedia connection lives at most 45 minutes; the uploader rotates sessions before that.
+            // The KVS quotas: a PutMedia connection lives at most 45 minutes; the uploader rotates sessions before that.
             PooledConnectionLifetime = TimeSpan.FromMinutes(40),
             AllowAutoRedirect = false,
             UseCookies = false,

@@ -4,7 +4,7 @@ namespace KvsProducer.Service;
 
 /// <summary>
 /// One HTTP request whose body is still being written while its response is read (PutMedia: MKV up, ACKs down,
-/// kvs-protocol.md §3.3). One task writes, one task reads; the two sides never block each other.
+/// the PutMedia API reference). One task writes, one task reads; the two sides never block each other.
 /// </summary>
 internal interface IDuplexHttpExchange : IAsyncDisposable
 {

@@ -9,14 +9,14 @@ namespace KvsProducer.Service;
 /// <summary>
 /// Sends one stream's buffered MKV to Kinesis Video Streams: one PutMedia session at a time, each
 /// starting with the stream header at a fragment start (the view's rollback rule), body written from
-/// stored memory while ACKs are read on the same connection (kvs-protocol.md §3–4). Reconnects on any
+/// stored memory while ACKs are read on the same connection (the PutMedia API reference). Reconnects on any
 /// failure with full-jitter backoff (first retry immediate), reconnects a stale connection, rotates the
 /// connection before the service's 45-minute limit and before credentials expire, and on stop drains
 /// the buffer and waits for the last acknowledgement.
 /// </summary>
 internal sealed partial class StreamUploader : IAsyncDisposable
 {
-    /// <summary>kvs-protocol.md §3.6: the PIC rotates well before the 45-minute limit (ErrorId 4003).</summary>
+    /// <summary>The official producers rotate well before the service's 45-minute connection limit (ErrorId 4003).</summary>
     internal static readonly TimeSpan DefaultMaxSessionAge = TimeSpan.FromMinutes(40);
 
     /// <summary>Rotate this long before credentials expire, so no request is signed with dying keys.</summary>
