@@ -8,7 +8,7 @@ internal sealed partial class ContentView
     /// <summary>
     /// Starts a new upload session (one PutMedia connection) and returns its id. The previous session's
     /// sender must have stopped reading. The session's bytes are the stream header followed by the stored
-    /// frames from the rollback point, which is always a fragment start (parity.md §2 "Rollback on reconnect"):
+    /// frames from the rollback point, which is always a fragment start (the official producers' rollback on reconnect):
     /// <list type="bullet">
     /// <item>Offline: the oldest fragment not PERSISTED (everything unpersisted is resent).</item>
     /// <item>Realtime / NearRealtime: the oldest fragment not PERSISTED, but no further back than the replay
