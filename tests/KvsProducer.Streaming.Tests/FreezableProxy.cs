@@ -67,7 +67,7 @@ internal sealed class FreezableProxy : IAsyncDisposable
             Connections++;
             if (UploadBytesPerSecond is not null)
             {
-                client.ReceiveBufferSize = 16 * 1024; // little queued before the narrow link
+                client.ReceiveBufferSize = 2048; // little queued before the narrow link: what is not across is unacknowledged, as behind a router
             }
 
             var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

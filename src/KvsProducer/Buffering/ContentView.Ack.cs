@@ -1,6 +1,6 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>The acknowledgement side (ARCHITECTURE.md §4 "ACK semantics", kvs-protocol.md §4.3-4.5).
+/// <summary>The acknowledgement side (acknowledgement events as the PutMedia reference describes them: https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_dataplane_PutMedia.html).
 /// Fragments are found by the Cluster Timecode the service echoes; acknowledgements of a session that a
 /// newer one replaced are ignored.</summary>
 internal sealed partial class ContentView
@@ -70,7 +70,7 @@ internal sealed partial class ContentView
     }
 
     /// <summary>
-    /// ERROR: by <paramref name="errorId"/> (kvs-protocol.md §4.4) the fragment is either resent by the next
+    /// ERROR: by <paramref name="errorId"/> (the ErrorId catalogue of the PutMedia reference, and the official producers' retry rules) the fragment is either resent by the next
     /// session (4000, 4003, 5000, 5001, unknown ids) or skipped: reported dropped with
     /// <see cref="FrameDropReason.ErrorAcknowledgement"/> and never sent again. A null or unknown
     /// <paramref name="fragmentTimecode"/> (the service sends -1 for unparseable MKV) applies to the fragment
@@ -118,7 +118,7 @@ internal sealed partial class ContentView
             EnqueueDrop(fragment, NextFragmentOrHead(fragment), FrameDropReason.ErrorAcknowledgement, errorId);
             if (fragment == _lastFragment)
             {
-                // parity.md §2: a skipped fragment still being built is skipped up to the next fragment start.
+                // As the official producers do: a skipped fragment still being built is skipped up to the next fragment start.
                 _acceptsContinuation = false;
             }
 

@@ -1,9 +1,9 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>Counters, rates and pressure signals (parity.md §4 names).</summary>
+/// <summary>Counters, rates and pressure signals (named as the official SDKs' stream metrics).</summary>
 internal sealed partial class ContentView
 {
-    // parity.md §2 step 5: buffer-duration pressure at 95 % of the buffer duration; relieved at 90 %.
+    // As in the official producers: buffer-duration pressure at 95 % of the buffer duration; relieved at 90 %.
     private const double BufferPressureEnter = 0.95;
     private const double BufferPressureLeave = 0.90;
 
@@ -110,7 +110,7 @@ internal sealed partial class ContentView
     }
 
     /// <summary>Re-evaluates the pressure signals; state changes are queued and raised by Flush. Offline streams
-    /// have none (parity.md §2 step 5: the PIC checks them only for live streams).</summary>
+    /// have none (the official producers check them only for live streams).</summary>
     private void UpdatePressures()
     {
         if (Mode == StreamingMode.Offline)

@@ -8,7 +8,7 @@ internal sealed partial class ContentView
     /// <summary>
     /// Starts a new upload session (one PutMedia connection) and returns its id. The previous session's
     /// sender must have stopped reading. The session's bytes are the stream header followed by the stored
-    /// frames from the rollback point, which is always a fragment start (parity.md §2 "Rollback on reconnect"):
+    /// frames from the rollback point, which is always a fragment start (the official producers' rollback on reconnect):
     /// <list type="bullet">
     /// <item>Offline: the oldest fragment not PERSISTED (everything unpersisted is resent).</item>
     /// <item>Realtime / NearRealtime: the oldest fragment not PERSISTED, but no further back than the replay
@@ -182,16 +182,18 @@ internal sealed partial class ContentView
         }
     }
 
-    /// <summary>Completes when the session has bytes to read: at once if it has, else when a frame is committed
-    /// (one waiter: the session's sender). No allocation.</summary>
+    /// <summary>Completes when the session has bytes to read: at once if it has (or <see cref="WakeSender"/> was
+    /// called since the last wait), else when a frame is committed or the sender is woken (one waiter: the session's
+    /// sender). No allocation.</summary>
     public ValueTask WaitForDataAsync(int sessionId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             CheckSession(sessionId);
             StepOverDoneFragments();
-            if (_headerSent < _header.Length || _current < _head)
+            if (_headerSent < _header.Length || _current < _head || _wakeRequested)
             {
+                _wakeRequested = false;
                 return default;
             }
 
@@ -200,6 +202,18 @@ internal sealed partial class ContentView
         }
 
         return _dataSignal.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the sender's current or next <see cref="WaitForDataAsync"/> without data, so it re-checks stop and
+    /// rotation. Not lost when called just before the wait begins.</summary>
+    public void WakeSender()
+    {
+        lock (_gate)
+        {
+            _wakeRequested = true;
+        }
+
+        _dataSignal.Set();
     }
 
     private void CheckSession(int sessionId)

@@ -6,7 +6,7 @@ namespace KvsProducer.Buffering;
 /// <summary>
 /// One stream's buffer: the frames the MKV writer packaged into the <see cref="ContentStore"/>, their
 /// records, and the cursors and acknowledgement marks that decide what is sent, resent, freed or dropped
-/// (ARCHITECTURE.md §4, parity.md §2).
+/// (the design of the official producers' content store and content view, in their PIC library).
 /// </summary>
 /// <remarks>
 /// <para>Cursors are record indices that only grow: <c>tail ≤ current ≤ head</c>. tail = oldest record held,
@@ -61,6 +61,7 @@ internal sealed partial class ContentView : IDisposable
     private bool _sessionActive;
     private int _headerSent;
     private bool _inFlight;
+    private bool _wakeRequested;
     private bool _inFlightHeader;
     private long _inFlightLength;
 
@@ -100,7 +101,7 @@ internal sealed partial class ContentView : IDisposable
 
     /// <summary>
     /// Keeps a copy of the stream header (EBML, Segment, Info, Tracks) that the MKV writer wrote once; every
-    /// session starts with it (ARCHITECTURE.md §4: a new session starts with a fresh MKV header).
+    /// session starts with it (every PutMedia request is one MKV segment, so a new session starts with a fresh MKV header).
     /// </summary>
     public void SetHeader(ReadOnlySpan<byte> header)
     {
