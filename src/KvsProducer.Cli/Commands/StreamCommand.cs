@@ -65,7 +65,7 @@ internal static class StreamCommand
                 CreateIfMissing = result.GetValue(create),
                 Retention = OptionParsers.ParseDuration(result.GetValue(retention)!),
                 FragmentDuration = fragment,
-                Tracks = [frames.Track],
+                Tracks = frames.Tracks,
             };
             var report = await RunAsync(producerOptions, definition, frames, upload, OptionParsers.ParseDuration(result.GetValue(stopTimeout)!), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(result.GetValue(json)
