@@ -19,7 +19,7 @@ public class DrainTests
         await using var link = await SlowLink.StartAsync();
         var stream = await link.StreamAsync("slow-drain", cancellationToken);
 
-        var noProgress = TimeSpan.FromSeconds(2.5);
+        var noProgress = TimeSpan.FromSeconds(4);
         var watch = Stopwatch.StartNew();
         await stream.StopAsync(new DrainOptions { NoProgressTimeout = noProgress }, cancellationToken);
         watch.Stop();
@@ -70,7 +70,7 @@ public class DrainTests
         Assert.That(error!.Message, Does.Contain("NoProgressTimeout 00:00:00 must be positive"));
     }
 
-    /// <summary>LocalKvs behind a 40 kB/s uplink, and a stream that was put <see cref="Frames"/> frames at once.</summary>
+    /// <summary>LocalKvs behind a 25 kB/s uplink, and a stream that was put <see cref="Frames"/> frames at once.</summary>
     private sealed class SlowLink : IAsyncDisposable
     {
         private readonly FreezableProxy _proxy;
@@ -87,7 +87,7 @@ public class DrainTests
 
         public static async Task<SlowLink> StartAsync()
         {
-            var proxy = new FreezableProxy { UploadBytesPerSecond = 40_000 };
+            var proxy = new FreezableProxy { UploadBytesPerSecond = 25_000 };
             var local = await LocalKvsFixture.StartAsync(o => o with { AdvertisedDataEndpoint = proxy.Url });
             proxy.TargetPort = local.Kvs.Url.Port;
             proxy.Start();

@@ -42,6 +42,12 @@ internal sealed class BufferMeters : IDisposable
         StreamCounter(meter, "skipped_frames", "{frame}", "Frames skipped after a non-retriable ERROR acknowledgement.", m => m.SkippedFrames);
         StreamCounter(meter, "buffer_pressures", "{event}", "Times the buffer-duration pressure began.", m => m.BufferPressures);
         StreamCounter(meter, "latency_pressures", "{event}", "Times the latency pressure began.", m => m.LatencyPressures);
+        StreamCounter(meter, "put_frames", "{frame}", "Frames accepted into the buffer.", m => m.PutFrames);
+        StreamCounter(meter, "persisted_frames", "{frame}", "Frames the service has (PERSISTED, or RECEIVED on a connection that ended first), each once.", m => m.PersistedFrames);
+        StreamCounter(meter, "persisted_unconfirmed_frames", "{frame}", "Of persisted_frames, those RECEIVED on a connection that ended before their PERSISTED came.", m => m.PersistedUnconfirmedFrames);
+        StreamCounter(meter, "persisted_fragments", "{fragment}", "Fragments holding persisted_frames, each once.", m => m.PersistedFragments);
+        StreamCounter(meter, "put_bytes", "By", "Packaged bytes accepted into the buffer.", m => m.PutBytes);
+        StreamCounter(meter, "persisted_bytes", "By", "Packaged bytes of persisted_frames (persisted_bytes / put_bytes is the upload's progress).", m => m.PersistedBytes);
     }
 
     /// <summary>The instruments live as long as their Meter (its owner disposes it); after this they report nothing.</summary>

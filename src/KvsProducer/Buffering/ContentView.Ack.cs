@@ -300,8 +300,8 @@ internal sealed partial class ContentView
         }
     }
 
-    /// <summary>Drops the oldest fragment if invariant 2 allows: fully sent, not touched by the sender at all,
-    /// or no session is running (a fragment the last session left half sent is resent whole by the next one,
+    /// <summary>Drops the oldest fragment if invariant 2 allows: fully sent and answered RECEIVED (settled, not dropped),
+    /// not touched by the sender at all, or no session is running (a fragment the last session left half sent is resent whole by the next one,
     /// so during an outage it may go like any other).</summary>
     private bool TryEvictTailFragment(FrameDropReason reason)
     {
@@ -317,6 +317,14 @@ internal sealed partial class ContentView
         bool untouched = _sendOffset == startOffset && !(_inFlight && !_inFlightHeader);
         if (!fullySent && !untouched && _sessionActive)
         {
+            return false;
+        }
+
+        if (fullySent && _sessionActive && (Rec(_tail).Fragment & (Done | FragmentState.Received)) == 0)
+        {
+            // Sent whole on the running session and not answered yet: its bytes are on their way, and reporting it
+            // dropped would be wrong once the service stores it (issue 11: drops over-counted on slow links). It
+            // leaves when acknowledged, or may be evicted once the session has ended.
             return false;
         }
 

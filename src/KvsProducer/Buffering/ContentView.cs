@@ -18,7 +18,8 @@ namespace KvsProducer.Buffering;
 /// <item>tail is a fragment start (or tail = head): records leave the view by whole fragments only.</item>
 /// <item>A frame with bytes handed to the sender and not yet confirmed by <see cref="AdvanceSent"/>, or
 /// partly sent in the running session, is never dropped or freed: eviction takes a fragment only when it
-/// is fully sent, not touched at all, or no session is running.</item>
+/// is not touched at all, or no session is running (a fragment the running session sent whole waits for its
+/// acknowledgement: the service may store it, so it is not reported dropped).</item>
 /// <item>Every frame accepted by <see cref="CommitFrame"/> leaves the view exactly once: marked PERSISTED
 /// by an acknowledgement (or RECEIVED by a session that ended before its PERSISTED: persisted, unconfirmed),
 /// or reported through <see cref="FramesDropped"/> with a reason.</item>
