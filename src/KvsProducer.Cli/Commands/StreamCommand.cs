@@ -20,6 +20,7 @@ internal static class StreamCommand
         var startTime = new Option<string?>("--start-time") { Description = "When the media began (epoch seconds or ISO-8601); default: now. The service refuses timestamps in the future." };
         var stopTimeout = new Option<string>("--stop-timeout") { Description = "How long to wait for the last acknowledgement at the end.", DefaultValueFactory = _ => "30s" };
         var json = new Option<bool>("--json") { Description = "Print the final summary as one JSON object (stdout)." };
+        var diskBuffer = new Option<string?>("--disk-buffer") { Description = "Keep every frame in this directory until the service persisted it: a crash or restart resumes the upload (docs/disk-buffer.md)." };
 
         var command = upload
             ? new Command("upload", """
@@ -41,6 +42,7 @@ internal static class StreamCommand
         command.Add(fragmentDuration);
         command.Add(stopTimeout);
         command.Add(json);
+        command.Add(diskBuffer);
         if (upload)
         {
             command.Add(startTime);
@@ -66,6 +68,7 @@ internal static class StreamCommand
                 Retention = OptionParsers.ParseDuration(result.GetValue(retention)!),
                 FragmentDuration = fragment,
                 Tracks = [frames.Track],
+                DiskBuffer = result.GetValue(diskBuffer) is { } directory ? new DiskBufferOptions(directory) : null,
             };
             var report = await RunAsync(producerOptions, definition, frames, upload, OptionParsers.ParseDuration(result.GetValue(stopTimeout)!), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(result.GetValue(json)
