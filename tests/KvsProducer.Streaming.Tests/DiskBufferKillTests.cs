@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KvsProducer.LocalEndpoint;
 
 namespace KvsProducer.Streaming.Tests;
 
@@ -20,6 +21,8 @@ public class DiskBufferKillTests
             "--endpoint", local.Kvs.Url.ToString(), "--access-key", "AKIDTEST", "--secret-key", "secret", "--disk-buffer", spool,
         ];
 
+        // A link slower than the camera: a backlog of unacknowledged fragments builds up, so the kill leaves several behind.
+        local.Kvs.Faults = new LocalKvsFaults { BandwidthLimit = 40_000 };
         using (var first = Start(Arguments("60s")))
         {
             // Mid-upload: some fragments stored, the current one on disk and on the wire.
@@ -36,6 +39,7 @@ public class DiskBufferKillTests
 
         var onDisk = SpoolFiles.PresentationTimes(Path.Combine(spool, "killed"));
         var storedBeforeRestart = (await StoredFrames.ReadAsync(local, "killed", cancellationToken)).Count;
+        local.Kvs.Faults = LocalKvsFaults.None;
 
         using (var second = Start(Arguments("2s")))
         {
