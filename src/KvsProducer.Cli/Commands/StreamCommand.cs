@@ -42,10 +42,13 @@ internal static class StreamCommand
         command.Add(fragmentDuration);
         command.Add(stopTimeout);
         command.Add(json);
-        command.Add(diskBuffer);
         if (upload)
         {
             command.Add(startTime);
+        }
+        else
+        {
+            command.Add(diskBuffer); // a live source only: a restarted upload reads its file from the start again
         }
 
         source.AddTo(command);
