@@ -135,6 +135,11 @@ public sealed partial record StreamDefinition
                 throw new ArgumentException($"DiskBuffer needs Timecodes = Absolute (it is {Timecodes}): frames uploaded from disk after a restart would be placed relative to the new run's start.", nameof(DiskBuffer));
             }
 
+            if (Name is "." or "..")
+            {
+                throw new ArgumentException($"Stream name '{Name}' cannot name its disk buffer directory (DiskBuffer.Directory/{Name}): use a name with a letter or digit.", nameof(DiskBuffer));
+            }
+
             DiskBuffer.Validate();
         }
 

@@ -59,4 +59,14 @@ public class DiskBufferOptionsTests
         var error = Assert.Throws<ArgumentException>(definition.Validate);
         Assert.That(error!.Message, Does.Contain("Absolute"));
     }
+
+    [TestCase("."), TestCase("..")]
+    public void A_stream_named_dot_or_dot_dot_cannot_have_a_disk_buffer(string name)
+    {
+        using var directory = new SpoolDirectory();
+        var definition = new StreamDefinition(name) { DiskBuffer = new DiskBufferOptions(directory.Root) };
+
+        var error = Assert.Throws<ArgumentException>(definition.Validate);
+        Assert.That(error!.Message, Does.Contain($"'{name}'").And.Contain("disk buffer directory"));
+    }
 }
