@@ -57,6 +57,39 @@ public class DiskBufferTests
     }
 
     [Test, CancelAfter(90_000)]
+    public async Task Frames_of_two_failed_runs_whose_timestamps_go_back_are_all_uploaded_once(CancellationToken cancellationToken)
+    {
+        // A device whose clock was set back between runs: the backlog's timestamps are not in order, and one
+        // session cannot carry them (decreasing fragment timecodes, 4004). The replay starts a session per run.
+        await using var local = await LocalKvsFixture.StartAsync();
+        var spool = Directory.CreateTempSubdirectory("kvs-disk-buffer-").FullName;
+        var definition = new StreamDefinition("clock-back") { CreateIfMissing = true, FragmentDuration = TimeSpan.FromSeconds(1), DiskBuffer = new DiskBufferOptions(spool) };
+        var later = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) - TimeSpan.FromSeconds(20);
+        await LeaveOnDiskAsync(local, definition, later, 50, cancellationToken);
+        await LeaveOnDiskAsync(local, definition, later - TimeSpan.FromSeconds(60), 50, cancellationToken);
+
+        DiskBufferMetrics metrics;
+        await using (var producer = new KinesisVideoProducer(local.ProducerOptions))
+        {
+            var stream = await producer.StartStreamAsync(definition, cancellationToken);
+            foreach (var frame in RecordedClip.Frames(later + TimeSpan.FromSeconds(10), 25))
+            {
+                stream.PutFrame(frame);
+            }
+
+            await stream.StopAsync(cancellationToken);
+            metrics = stream.GetDiskBufferMetrics()!;
+        }
+
+        var stored = await StoredFrames.ReadAsync(local, "clock-back", cancellationToken);
+        TestContext.Out.WriteLine($"stored {stored.Count} frames ({stored.Distinct().Count()} distinct); disk buffer: {metrics}");
+        Assert.That(metrics.ReplayedFrames, Is.EqualTo(100));
+        Assert.That(stored, Has.Count.EqualTo(125), "both runs' 100 from disk + 25 live");
+        Assert.That(stored, Is.Unique);
+        Directory.Delete(spool, recursive: true);
+    }
+
+    [Test, CancelAfter(90_000)]
     public async Task A_realtime_stream_keeps_on_disk_what_memory_dropped_during_an_outage_and_uploads_it_on_stop(CancellationToken cancellationToken)
     {
         await using var local = await LocalKvsFixture.StartAsync();
@@ -88,5 +121,25 @@ public class DiskBufferTests
         Assert.That(stored, Is.Unique, "none twice");
         await stream.DisposeAsync();
         Directory.Delete(spool, recursive: true);
+    }
+
+    /// <summary>A run that cannot reach the service: puts <paramref name="count"/> frames from <paramref name="start"/>, then ends without draining.</summary>
+    private static async Task LeaveOnDiskAsync(LocalKvsFixture local, StreamDefinition definition, TimeSpan start, int count, CancellationToken cancellationToken)
+    {
+        var producer = new KinesisVideoProducer(local.ProducerOptions);
+        try
+        {
+            var stream = await producer.StartStreamAsync(definition, cancellationToken);
+            local.Kvs.Faults = new LocalKvsFaults { RefuseConnectionsFor = TimeSpan.FromMinutes(5) };
+            foreach (var frame in RecordedClip.Frames(start, count))
+            {
+                Assert.That(stream.PutFrame(frame), Is.True);
+            }
+        }
+        finally
+        {
+            await producer.DisposeAsync(); // without StopAsync: nothing delivered
+            local.Kvs.Faults = LocalKvsFaults.None;
+        }
     }
 }
