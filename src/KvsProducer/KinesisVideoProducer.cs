@@ -158,11 +158,16 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
             {
                 if (diskBuffer is not null)
                 {
+                    await diskBuffer.CancelReplayAsync().ConfigureAwait(false);
+                }
+
+                await created!.DisposeAsync().ConfigureAwait(false);
+                if (diskBuffer is not null)
+                {
                     _spoolMeters.Remove(diskBuffer);
                     await diskBuffer.DisposeAsync().ConfigureAwait(false);
                 }
 
-                await created!.DisposeAsync().ConfigureAwait(false);
                 lock (_streamsLock)
                 {
                     _streams.RemoveAll(s => s.Name == definition.Name && s.View == view);

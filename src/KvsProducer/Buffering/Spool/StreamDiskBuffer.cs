@@ -87,10 +87,16 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
     public void Stored(long sequence, in Frame frame, bool startsFragment, long fragmentTimecode)
         => _live.Stored(sequence, startsFragment, fragmentTimecode, frame.PresentationTime.Ticks);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends a replay in progress (its frames stay on disk); the live uploader is then disposed, and the buffer last, so late acknowledgements still release.</summary>
+    public async Task CancelReplayAsync()
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _startupReplay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CancelReplayAsync().ConfigureAwait(false);
         Spool.Dispose();
         _lifetime.Dispose();
     }
