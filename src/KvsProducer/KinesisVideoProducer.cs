@@ -172,7 +172,8 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
                 {
                     _streams.RemoveAll(s => s.Name == definition.Name && s.View == view);
                 }
-            });
+            },
+            _options.TimeProvider);
         if (diskBuffer is not null)
         {
             stream.AttachSpool(diskBuffer);

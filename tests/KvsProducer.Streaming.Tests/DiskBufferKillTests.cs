@@ -38,7 +38,7 @@ public class DiskBufferKillTests
         }
 
         var onDisk = SpoolFiles.PresentationTimes(Path.Combine(spool, "killed"));
-        var storedBeforeRestart = (await StoredFrames.ReadAsync(local, "killed", cancellationToken)).Count;
+        var storedBeforeRestart = (await StoredFrames.ReadAsync(local, "killed")).Count;
         local.Kvs.Faults = LocalKvsFaults.None;
 
         using (var second = Start(Arguments("2s")))
@@ -47,7 +47,7 @@ public class DiskBufferKillTests
             Assert.That(second.ExitCode, Is.Zero);
         }
 
-        var stored = await StoredFrames.ReadAsync(local, "killed", cancellationToken);
+        var stored = await StoredFrames.ReadAsync(local, "killed");
         TestContext.Out.WriteLine($"killed run: {storedBeforeRestart} frames stored, {onDisk.Count} records on disk at the kill; after the restart: {stored.Count} frames stored ({stored.Distinct().Count()} distinct)");
         Assert.That(onDisk, Is.Not.Empty, "the killed run left frames on disk");
         Assert.That(onDisk.Except(stored), Is.Empty, "every frame that reached the disk buffer is stored");

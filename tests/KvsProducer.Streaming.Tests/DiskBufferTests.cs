@@ -44,7 +44,7 @@ public class DiskBufferTests
             metrics = stream.GetDiskBufferMetrics()!;
         }
 
-        var stored = await StoredFrames.ReadAsync(local, "restart", cancellationToken);
+        var stored = await StoredFrames.ReadAsync(local, "restart");
         TestContext.Out.WriteLine($"stored {stored.Count} frames ({stored.Distinct().Count()} distinct); disk buffer: {metrics}");
         Assert.That(metrics.ReplayedFrames, Is.EqualTo(100));
         Assert.That(stored, Has.Count.EqualTo(150), "100 from disk + 50 live");
@@ -81,7 +81,7 @@ public class DiskBufferTests
             metrics = stream.GetDiskBufferMetrics()!;
         }
 
-        var stored = await StoredFrames.ReadAsync(local, "clock-back", cancellationToken);
+        var stored = await StoredFrames.ReadAsync(local, "clock-back");
         TestContext.Out.WriteLine($"stored {stored.Count} frames ({stored.Distinct().Count()} distinct); disk buffer: {metrics}");
         Assert.That(metrics.ReplayedFrames, Is.EqualTo(100));
         Assert.That(stored, Has.Count.EqualTo(125), "both runs' 100 from disk + 25 live");
@@ -112,7 +112,7 @@ public class DiskBufferTests
 
         var metrics = stream.GetDiskBufferMetrics()!;
         var dropped = run.Drops.Sum(d => d.FrameCount);
-        var stored = await StoredFrames.ReadAsync(local, "spill", cancellationToken);
+        var stored = await StoredFrames.ReadAsync(local, "spill");
         TestContext.Out.WriteLine($"accepted {run.Accepted}, dropped from memory {dropped}, stored {stored.Count} ({stored.Distinct().Count()} distinct); disk buffer: {metrics}");
         Assert.That(dropped, Is.GreaterThan(0), "the outage overflowed memory");
         Assert.That(metrics.SpilledFrames, Is.EqualTo(dropped), "every frame memory dropped was on disk");
