@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using KvsProducer.Auth;
 using KvsProducer.Buffering;
+using KvsProducer.Buffering.Spool;
 using KvsProducer.Service;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,6 +34,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
     private readonly StreamUploaderContext _uploaderContext;
     private readonly List<KinesisVideoStream> _streams = [];
     private readonly Lock _streamsLock = new();
+    private readonly SpoolMeters _spoolMeters;
 
     /// <summary>Creates the producer; throws <see cref="ArgumentException"/> naming any invalid option.</summary>
     public KinesisVideoProducer(ProducerOptions options, ILoggerFactory? loggerFactory = null)
@@ -46,6 +48,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
         var region = options.ResolveRegion();
         var credentials = options.Credentials ?? new AwsSdkCredentialsProvider(null, AwsSdkCredentialsProvider.DefaultRefreshMargin, AwsSdkCredentialsProvider.DefaultRefreshPeriodWithoutExpiration, options.TimeProvider, _loggerFactory.CreateLogger<AwsSdkCredentialsProvider>());
         _store = new ContentStore(new ContentStoreOptions { StorageSize = options.StorageSize }, options.TimeProvider, _meter);
+        _spoolMeters = new SpoolMeters(_meter);
         var userAgent = $"KvsProducer/{ProducerInfo.Version} .NET/{Environment.Version} {Environment.OSVersion.Platform}"
             + (options.UserAgentSuffix is null ? string.Empty : " " + options.UserAgentSuffix);
         _controlPlane = new ControlPlaneClient(
@@ -90,6 +93,40 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
             throw new ArgumentException($"Stream '{definition.Name}' keeps no data (retention 0), so PERSISTED acknowledgements never come and an Offline upload could not free its buffer: use Realtime, or a stream with retention.", nameof(definition));
         }
 
+        var diskBuffer = definition.DiskBuffer is null
+            ? null
+            : new StreamDiskBuffer(definition, keepsData, _options.TimeProvider, _loggerFactory.CreateLogger<StreamDiskBuffer>(), StartReplay);
+        var stream = StartUploading(definition, keepsData, diskBuffer, out var uploader);
+        lock (_streamsLock)
+        {
+            _streams.Add(stream);
+        }
+
+        if (diskBuffer is null)
+        {
+            uploader.Start();
+        }
+        else
+        {
+            _spoolMeters.Add(diskBuffer);
+            diskBuffer.Attach(stream);
+            diskBuffer.Start(uploader.Start); // docs/disk-buffer.md: what an earlier run left on disk goes first
+        }
+
+        return stream;
+
+        // A stream of the disk buffer's own, uploading what it reads from disk (Offline, same stream name).
+        KinesisVideoStream StartReplay(StreamDefinition replay)
+        {
+            var replayStream = StartUploading(replay, keepsData, null, out var replayUploader);
+            replayUploader.Start();
+            return replayStream;
+        }
+    }
+
+    /// <summary>The stream's buffer view, the stream and its uploader (not started); with a disk buffer, stopping drains the live stream, then what it spilled.</summary>
+    private KinesisVideoStream StartUploading(StreamDefinition definition, bool keepsData, StreamDiskBuffer? diskBuffer, out StreamUploader uploader)
+    {
         var view = _store.CreateView(new ContentViewOptions
         {
             StreamName = definition.Name,
@@ -100,27 +137,50 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
             KeepsData = keepsData,
             OfflineWaitTimeout = definition.OfflineWaitTimeout,
         });
-        StreamUploader? uploader = null;
+        StreamUploader? created = null;
         var stream = new KinesisVideoStream(
             definition,
             view,
-            stop: (_, token) => uploader!.StopAsync(token),
+            stop: async (_, token) =>
+            {
+                if (diskBuffer is not null)
+                {
+                    await diskBuffer.BeforeStopAsync(token).ConfigureAwait(false);
+                }
+
+                await created!.StopAsync(token).ConfigureAwait(false);
+                if (diskBuffer is not null)
+                {
+                    await diskBuffer.AfterStopAsync(token).ConfigureAwait(false);
+                }
+            },
             dispose: async () =>
             {
-                await uploader!.DisposeAsync().ConfigureAwait(false);
+                if (diskBuffer is not null)
+                {
+                    await diskBuffer.CancelReplayAsync().ConfigureAwait(false);
+                }
+
+                await created!.DisposeAsync().ConfigureAwait(false);
+                if (diskBuffer is not null)
+                {
+                    _spoolMeters.Remove(diskBuffer);
+                    await diskBuffer.DisposeAsync().ConfigureAwait(false);
+                }
+
                 lock (_streamsLock)
                 {
-                    _streams.RemoveAll(s => s.Name == definition.Name);
+                    _streams.RemoveAll(s => s.Name == definition.Name && s.View == view);
                 }
             },
             _options.TimeProvider);
-        uploader = new StreamUploader(stream, _uploaderContext, _loggerFactory.CreateLogger<StreamUploader>());
-        lock (_streamsLock)
+        if (diskBuffer is not null)
         {
-            _streams.Add(stream);
+            stream.AttachSpool(diskBuffer);
         }
 
-        uploader.Start();
+        created = new StreamUploader(stream, _uploaderContext, _loggerFactory.CreateLogger<StreamUploader>());
+        uploader = created;
         return stream;
     }
 

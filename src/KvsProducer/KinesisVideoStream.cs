@@ -1,4 +1,5 @@
 using KvsProducer.Buffering;
+using KvsProducer.Buffering.Spool;
 using KvsProducer.Mkv;
 
 namespace KvsProducer;
@@ -18,6 +19,7 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
     private readonly TaskCompletionSource _firstFrameStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopped;
     private int _disposed;
+    private ISpoolBinding? _spool; // docs/disk-buffer.md: frames are written to disk before they can be sent
 
     internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null, TimeProvider? clock = null)
     {
@@ -166,6 +168,9 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
     /// <summary>Buffer and transfer figures right now (the same values the Meter publishes).</summary>
     public StreamBufferMetrics GetMetrics() => _view.GetMetrics();
 
+    /// <summary>The disk buffer's figures (the same values the Meter publishes as <c>kvs.spool.*</c>); null without <see cref="StreamDefinition.DiskBuffer"/>.</summary>
+    public DiskBufferMetrics? GetDiskBufferMetrics() => (_spool as StreamDiskBuffer)?.Spool.GetMetrics();
+
     /// <summary>
     /// Stops taking frames, sends what is buffered and waits for the last fragment's acknowledgement
     /// (PERSISTED, or RECEIVED for a stream that keeps no data), until <paramref name="cancellationToken"/>.
@@ -241,6 +246,8 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
         _putGate.Dispose();
     }
 
+    internal void AttachSpool(ISpoolBinding spool) => _spool = spool;
+
     internal void OnAcknowledged(FragmentAck ack) => FragmentAcknowledged?.Invoke(this, ack);
 
     internal void OnError(StreamErrorEventArgs error) => ErrorOccurred?.Invoke(this, error);
@@ -270,9 +277,11 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
 
     private bool CommitToView(in Frame frame, in FramePlan plan)
     {
+        long spooled = -1;
         try
         {
             _fragmenter.Commit(frame, plan, _view.Writer);
+            spooled = _spool?.Append(frame) ?? -1; // write-ahead: on disk before the sender can see it
         }
         catch
         {
@@ -280,6 +289,7 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
             throw;
         }
 
+        _spool?.Stored(spooled, frame, plan.Outcome == FramePackagingOutcome.StartedFragment, plan.ClusterTimecode);
         _view.CommitFrame();
         RememberFrameForIdleWatch(frame);
         if (!_firstFrameStored.Task.IsCompleted)

@@ -76,6 +76,12 @@ public sealed partial record StreamDefinition
     /// <summary>The 16-byte MKV SegmentUID shared by every session of this stream; empty = random.</summary>
     public ReadOnlyMemory<byte> SegmentUid { get; init; }
 
+    /// <summary>
+    /// A persistent buffer on disk for this stream (docs/disk-buffer.md); null (the default) keeps frames in memory only.
+    /// Needs absolute timecodes: frames uploaded after a restart keep their own timestamps.
+    /// </summary>
+    public DiskBufferOptions? DiskBuffer { get; init; }
+
     /// <summary>The PutMedia content type: the tracks' (e.g. <c>video/h264</c>).</summary>
     public string ContentType => string.Join(',', Tracks.Select(t => t.ContentType));
 
@@ -133,6 +139,21 @@ public sealed partial record StreamDefinition
         if (Mode == StreamingMode.Offline && Retention == TimeSpan.Zero && CreateIfMissing)
         {
             throw new ArgumentException("Offline mode needs a stream that keeps data (PERSISTED acknowledgements free the buffer): set Retention to at least 1 hour.", nameof(Retention));
+        }
+
+        if (DiskBuffer is not null)
+        {
+            if (Timecodes != FragmentTimecodes.Absolute)
+            {
+                throw new ArgumentException($"DiskBuffer needs Timecodes = Absolute (it is {Timecodes}): frames uploaded from disk after a restart would be placed relative to the new run's start.", nameof(DiskBuffer));
+            }
+
+            if (Name is "." or "..")
+            {
+                throw new ArgumentException($"Stream name '{Name}' cannot name its disk buffer directory (DiskBuffer.Directory/{Name}): use a name with a letter or digit.", nameof(DiskBuffer));
+            }
+
+            DiskBuffer.Validate();
         }
 
         if (Tags.Count > 50 || Tags.Any(t => t.Key.Length is 0 or > 128 || t.Value.Length > 256))

@@ -27,6 +27,7 @@ internal static class StreamCommand
         var startTimeout = new Option<string>("--start-timeout") { Description = "Give up when the endpoint has not answered and the stream is not active within this long.", DefaultValueFactory = _ => "30s" };
         var deadline = new Option<string?>("--deadline", "--max-wait") { Description = "At the end, give up after this long in all, even while the upload moves (default: no limit)." };
         var json = new Option<bool>("--json") { Description = "Print the final summary as one JSON object (stdout), on every exit path (ExitCode and Error say how it ended)." };
+        var diskBuffer = new Option<string?>("--disk-buffer") { Description = "Keep every frame in this directory until the service persisted it: a crash or restart resumes the upload (docs/disk-buffer.md)." };
 
         var command = upload
             ? new Command("upload", """
@@ -53,6 +54,10 @@ internal static class StreamCommand
         if (upload)
         {
             command.Add(startTime);
+        }
+        else
+        {
+            command.Add(diskBuffer); // a live source only: a restarted upload reads its file from the start again
         }
 
         source.AddTo(command);
@@ -82,6 +87,7 @@ internal static class StreamCommand
                     Retention = OptionParsers.ParseDuration(result.GetValue(retention)!),
                     FragmentDuration = fragment,
                     Tracks = frames.Tracks,
+                    DiskBuffer = result.GetValue(diskBuffer) is { } directory ? new DiskBufferOptions(directory) : null,
                 };
                 await run.RunAsync(producerOptions, definition, frames, upload, limits, cancellationToken).ConfigureAwait(false);
             },
