@@ -35,6 +35,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly AsyncSignal _ackSignal = new();
     private readonly DateTimeOffset _producerStart;
     private volatile bool _stopping;
@@ -44,6 +45,19 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     private long _lastAckTicks;
     private long _acks;
     private long _sessionWritten;
+    private long _sessionAnsweredFragments; // the most fragments any one ACK type answered in this session
+    private readonly long[] _sessionAnswersByType = new long[3]; // BUFFERING, RECEIVED, PERSISTED; the ACK reader's alone
+
+    /// <summary>
+    /// Fragments a session may have started that the service has not answered yet (no BUFFERING, RECEIVED or
+    /// PERSISTED), counting the one about to start. The service answers BUFFERING when a fragment's first bytes
+    /// arrive, so a healthy connection never reaches this; a hung endpoint (stopped process, full receive queue)
+    /// does, and then at most this many fragments wait in its kernel. That bound matters because what reached
+    /// the peer's receive queue stays readable even after our reset (Linux delivers queued data before
+    /// ECONNRESET): whatever the hung endpoint holds is stored when it resumes, while the next session resends
+    /// it. Without the window a 20 s SIGSTOP put the whole 20 s there (fault suite: 525 frames stored twice).
+    /// </summary>
+    private const int MaxUnansweredFragments = 2;
 
     public StreamUploader(KinesisVideoStream stream, StreamUploaderContext context, ILogger logger)
     {
@@ -66,6 +80,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
+        _stopRequested.TrySetResult();
         Wake();
         try
         {
@@ -98,7 +113,15 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         var failures = 0;
         try
         {
-            await _stream.FirstFrameStored.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A stream stopped before its first frame has nothing to drain: without this, StopAsync waited for
+            // a frame that would never come (until its token).
+            await Task.WhenAny(_stream.FirstFrameStored, _stopRequested.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!_stream.FirstFrameStored.IsCompleted)
+            {
+                _drained.TrySetResult();
+                return;
+            }
+
             while (!cancellationToken.IsCancellationRequested)
             {
                 Exception? failure = null;
@@ -182,6 +205,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         // The request head counts as sent data: no 200 within ConnectionStaleAfter makes the session stale too.
         Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, _context.TimeProvider.GetTimestamp());
         Interlocked.Exchange(ref _sessionWritten, 0);
+        Interlocked.Exchange(ref _sessionAnsweredFragments, 0);
+        Array.Clear(_sessionAnswersByType);
         var reader = new SessionAckReader(this, sessionId);
         var readTask = reader.RunAsync(exchange, session.Token);
         var rotateAt = RotationTime(credentials, now);
@@ -258,15 +283,34 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     private async Task<WriteEnding> WriteAsync(IDuplexHttpExchange exchange, int sessionId, DateTimeOffset rotateAt, Task accepted, CancellationToken cancellationToken)
     {
         await accepted.WaitAsync(cancellationToken).ConfigureAwait(false);
+        long fragmentsStarted = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!_stopping && _context.ClockSkew.GetUtcNow() >= rotateAt && _view.NextReadStartsFragment(sessionId))
+            bool atFragmentStart = _view.NextReadStartsFragment(sessionId);
+            if (!_stopping && atFragmentStart && _context.ClockSkew.GetUtcNow() >= rotateAt)
             {
                 // Rotate between fragments, so the closing session leaves no fragment half sent.
                 Log.Rotating(_logger, _stream.Name);
                 await EndBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
                 return WriteEnding.Rotated;
+            }
+
+            if (atFragmentStart)
+            {
+                if (fragmentsStarted - Interlocked.Read(ref _sessionAnsweredFragments) >= MaxUnansweredFragments)
+                {
+                    // Woken by the next acknowledgement; a hung endpoint sends none and the staleness watch ends the session.
+                    _ackSignal.Reset();
+                    if (fragmentsStarted - Interlocked.Read(ref _sessionAnsweredFragments) >= MaxUnansweredFragments)
+                    {
+                        await _ackSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                fragmentsStarted++;
             }
 
             if (_view.TryRead(sessionId, MaxChunk, out var data))
@@ -405,6 +449,11 @@ internal sealed partial class StreamUploader : IAsyncDisposable
             FragmentAckEventType.Error => _view.OnError(sessionId, ack.HasFragmentTimecode ? timecode : null, ack.ErrorId ?? 0),
             _ => _view.OnIdle(sessionId),
         };
+        if (ack.EventType is FragmentAckEventType.Buffering or FragmentAckEventType.Received or FragmentAckEventType.Persisted)
+        {
+            CountAnswered(ack.EventType);
+        }
+
         if (ack.EventType != FragmentAckEventType.Idle)
         {
             Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, -1);
@@ -423,6 +472,18 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         }
 
         _ackSignal.Set();
+    }
+
+    /// <summary>Fragments answered in this session: the most of any one ACK type, so an endpoint that skips
+    /// BUFFERING (and answers only RECEIVED or PERSISTED) still opens the window.</summary>
+    private void CountAnswered(FragmentAckEventType type)
+    {
+        int index = type switch { FragmentAckEventType.Buffering => 0, FragmentAckEventType.Received => 1, _ => 2 };
+        long count = ++_sessionAnswersByType[index];
+        if (count > Interlocked.Read(ref _sessionAnsweredFragments))
+        {
+            Interlocked.Exchange(ref _sessionAnsweredFragments, count);
+        }
     }
 
     private static byte[] BuildEndOfStreamTag()
