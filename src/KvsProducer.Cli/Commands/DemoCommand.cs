@@ -24,11 +24,14 @@ internal static class DemoCommand
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the endpoint's data and the file read back.", DefaultValueFactory = _ => new DirectoryInfo("artifacts/demo") };
         var duration = new Option<string>("--duration") { Description = "How much video to stream.", DefaultValueFactory = _ => "20s" };
         var command = new Command("demo", "Stream a camera-like source to a local Kinesis Video Streams endpoint, with one connection drop, and read it back.") { output, duration };
-        command.SetAction((result, cancellationToken) => CliErrors.RunAsync("demo", async () =>
-        {
-            var summary = await RunAsync(result.GetValue(output)!, OptionParsers.ParseDuration(result.GetValue(duration)!), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine(summary);
-        }));
+        // The demo's endpoint needs ASP.NET Core, loaded only when present (LocalEndpointHost, as kvs local).
+        command.SetAction((result, cancellationToken) => LocalEndpointHost.IsSupported && LocalEndpointHost.IsAspNetCoreLoadable()
+            ? CliErrors.RunAsync("demo", async () =>
+            {
+                var summary = await RunAsync(result.GetValue(output)!, OptionParsers.ParseDuration(result.GetValue(duration)!), cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(summary);
+            })
+            : LocalEndpointHost.RefuseAsync("demo"));
         return command;
     }
 
