@@ -19,6 +19,7 @@ apt_packages=(
   chromium
   patchelf
   tmux  # CliTerminalTests: kvs stream in a real 80x24 terminal
+  clang  # NativeAOT kvs for linux-arm64 (Publish-Aot): the cross link
 )
 
 # linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").

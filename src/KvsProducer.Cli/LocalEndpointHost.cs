@@ -29,14 +29,12 @@ internal static class LocalEndpointHost
 
     /// <summary>False in the NativeAOT build (csproj: <c>RuntimeHostConfigurationOption</c> with <c>Trim="true"</c>).</summary>
     [FeatureSwitchDefinition(FeatureSwitch)]
-    [FeatureGuard(typeof(RequiresUnreferencedCodeAttribute))]
     public static bool IsSupported => !AppContext.TryGetSwitch(FeatureSwitch, out bool enabled) || enabled;
 
     /// <summary>
     /// True when ASP.NET Core can be loaded: it is part of this process already (a test host, an app
     /// that references it), or an installed <c>Microsoft.AspNetCore.App</c> matching the runtime is found.
     /// </summary>
-    [RequiresUnreferencedCode("Loads the ASP.NET Core shared framework's assemblies from disk; not in the NativeAOT build (IsSupported is false there).")]
     public static bool IsAspNetCoreLoadable()
     {
         if (Interlocked.Exchange(ref _resolverInstalled, 1) == 0)
@@ -75,7 +73,7 @@ internal static class LocalEndpointHost
         return $"kvs {verb}: the local endpoint needs the ASP.NET Core runtime ({AspNetCore} {runtime}), which is not installed in {root}; install it with `sudo apt-get install -y aspnetcore-runtime-{runtime}` or `curl -sSL https://dot.net/v1/dotnet-install.sh | sudo bash -s -- --runtime aspnetcore --channel {runtime} --install-dir {root}` (the streaming verbs need only the .NET runtime).";
     }
 
-    [RequiresUnreferencedCode("Loads assemblies from disk.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Loading the framework's assemblies from disk only happens with IsSupported on; the trimmed (NativeAOT) kvs turns it off and never reaches this.")]
     private static Assembly? ResolveFromSharedFramework(AssemblyLoadContext context, AssemblyName name)
     {
         if (SharedFrameworkDirectory.Value is not { } directory || name.Name is null)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using KvsProducer.Auth;
 using KvsProducer.LocalEndpoint;
@@ -121,18 +120,21 @@ internal static class DemoCommand
 
     private static async Task<int> ListFragmentsAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/listFragments", new Dictionary<string, object> { ["StreamName"] = StreamName, ["MaxResults"] = 1000 }, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsync("/listFragments", JsonBody($$"""{"StreamName":"{{StreamName}}","MaxResults":1000}"""), cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
         return document.RootElement.GetProperty("Fragments").GetArrayLength();
     }
+
+    /// <summary>A fixed request body (the stream name is a constant): no reflection-based serializer, so kvs stays trimmable for NativeAOT.</summary>
+    private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     /// <summary>GetMedia from the earliest fragment; the response stays open for live data, so stop once it goes quiet.</summary>
     private static async Task<long> GetMediaAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/getMedia")
         {
-            Content = JsonContent.Create(new Dictionary<string, object> { ["StreamName"] = StreamName, ["StartSelector"] = new Dictionary<string, string> { ["StartSelectorType"] = "EARLIEST" } }),
+            Content = JsonBody($$$"""{"StreamName":"{{{StreamName}}}","StartSelector":{"StartSelectorType":"EARLIEST"}}"""),
         };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
