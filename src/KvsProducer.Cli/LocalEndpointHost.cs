@@ -69,7 +69,12 @@ internal static class LocalEndpointHost
         }
 
         string runtime = $"{Environment.Version.Major}.{Environment.Version.Minor}";
-        string root = DotnetRoot() ?? "/usr/share/dotnet";
+        if (DotnetRoot() is not { } root)
+        {
+            // Self-contained: the runtime is in the app's own folder, and ASP.NET Core was not published with it.
+            return $"kvs {verb}: this self-contained kvs carries no ASP.NET Core runtime ({AspNetCore} {runtime}), which the local endpoint needs; run `kvs {verb}` from the dotnet tool (dotnet tool install -g KvsProducer.Cli) on a machine with the ASP.NET Core runtime.";
+        }
+
         return $"kvs {verb}: the local endpoint needs the ASP.NET Core runtime ({AspNetCore} {runtime}), which is not installed in {root}; install it with `sudo apt-get install -y aspnetcore-runtime-{runtime}` or `curl -sSL https://dot.net/v1/dotnet-install.sh | sudo bash -s -- --runtime aspnetcore --channel {runtime} --install-dir {root}` (the streaming verbs need only the .NET runtime).";
     }
 
