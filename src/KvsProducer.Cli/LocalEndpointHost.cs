@@ -37,11 +37,7 @@ internal static class LocalEndpointHost
     /// </summary>
     public static bool IsAspNetCoreLoadable()
     {
-        if (Interlocked.Exchange(ref _resolverInstalled, 1) == 0)
-        {
-            AssemblyLoadContext.Default.Resolving += ResolveFromSharedFramework;
-        }
-
+        InstallAssemblyResolver();
         try
         {
             AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName("Microsoft.AspNetCore"));
@@ -50,6 +46,20 @@ internal static class LocalEndpointHost
         catch (FileNotFoundException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// From now on, an assembly the app does not carry is looked for in the installed ASP.NET Core shared
+    /// framework (nothing changes when it is absent). Program.Main calls it first: besides the endpoint's
+    /// assemblies, it serves a kvs.dll copied into another app's folder (a test project's output), where the
+    /// Microsoft.Extensions.* packages were left out because that app's ASP.NET Core framework supplies them.
+    /// </summary>
+    public static void InstallAssemblyResolver()
+    {
+        if (IsSupported && Interlocked.Exchange(ref _resolverInstalled, 1) == 0)
+        {
+            AssemblyLoadContext.Default.Resolving += ResolveFromSharedFramework;
         }
     }
 

@@ -9,6 +9,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        LocalEndpointHost.InstallAssemblyResolver(); // kvs names Microsoft.NETCore.App only: see LocalEndpointHost
         var parsed = BuildRoot().Parse(args);
         if (parsed.Errors.Count > 0)
         {
