@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # Debian packages the build and the tests use (see ../shared/design/toolchain.md).
 apt_packages=(
   ca-certificates cmake pkg-config build-essential
-  ffmpeg libavcodec-dev libavformat-dev libavdevice-dev libavfilter-dev libswscale-dev libavutil-dev
+  ffmpeg libavcodec-dev libavformat-dev libavdevice-dev libavfilter-dev libswscale-dev libavutil-dev libswresample-dev
   mkvtoolnix
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gir1.2-gst-rtsp-server-1.0 python3-gi
@@ -20,10 +20,11 @@ apt_packages=(
   patchelf
   tmux  # CliTerminalTests: kvs stream in a real 80x24 terminal
   clang  # NativeAOT kvs for linux-arm64 (Publish-Aot): the cross link
+  nftables iproute2 util-linux  # KvsProducer.FaultTests: loss/blackouts (nft), tc tbf, unshare -n -m
 )
 
 # linux-arm64 cross-build of native/ and the qemu runs of arm64 builds (toolchain.md "linux-arm64").
-arm64_packages=(libavcodec-dev:arm64 libavformat-dev:arm64 libavdevice-dev:arm64 libswscale-dev:arm64 libavutil-dev:arm64)
+arm64_packages=(libavcodec-dev:arm64 libavformat-dev:arm64 libavdevice-dev:arm64 libswscale-dev:arm64 libavutil-dev:arm64 libswresample-dev:arm64)
 
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bumped when a signature or struct below changes; the managed side refuses a mismatch. */
-#define KVSMEDIA_ABI_VERSION 1
+#define KVSMEDIA_ABI_VERSION 2
 
 #define KVSMEDIA_NO_TIME INT64_MIN
 
@@ -50,10 +50,14 @@ typedef enum kvsmedia_status {
 /* Codec of the packets the source delivers. */
 #define KVSMEDIA_CODEC_H264 0
 #define KVSMEDIA_CODEC_H265 1
+#define KVSMEDIA_CODEC_AAC 2      /* raw access units (no ADTS), extradata = AudioSpecificConfig */
+#define KVSMEDIA_CODEC_ALAW 3     /* G.711 A-law samples */
+#define KVSMEDIA_CODEC_MULAW 4    /* G.711 mu-law samples */
 
 /* Packet flags. */
 #define KVSMEDIA_PACKET_KEY 1
 #define KVSMEDIA_PACKET_CORRUPT 2
+#define KVSMEDIA_PACKET_AUDIO 4   /* the packet belongs to the audio track (else the video track) */
 
 /* Levels passed to the log callback: the numbers of Microsoft.Extensions.Logging.LogLevel. */
 #define KVSMEDIA_LOG_TRACE 0
@@ -76,6 +80,15 @@ typedef struct kvsmedia_track_info {
     int32_t encoded;          /* 1: packets come from our encoder; 0: passthrough of the source's packets */
     int32_t reserved;
 } kvsmedia_track_info;
+
+typedef struct kvsmedia_audio_info {
+    int32_t codec;            /* KVSMEDIA_CODEC_AAC, _ALAW or _MULAW */
+    int32_t sample_rate;      /* Hz */
+    int32_t channels;
+    int32_t frame_samples;    /* samples per packet when fixed (1024 for AAC), 0 when packets vary */
+    int32_t encoded;          /* 1: packets come from our encoder; 0: passthrough */
+    int32_t reserved[3];
+} kvsmedia_audio_info;
 
 typedef struct kvsmedia_packet {
     const uint8_t *data;
@@ -112,6 +125,17 @@ KVSMEDIA_API int32_t kvsmedia_source_set_option(kvsmedia_source *source, const c
  *   threads  encoder threads (default 0 = FFmpeg's choice) */
 KVSMEDIA_API int32_t kvsmedia_source_set_encode_option(kvsmedia_source *source, const char *key, const char *value);
 
+/* An audio option (issue 12), set before open:
+ *   codec        off (default) | auto | aac | alaw | mulaw
+ *                off: video only, unless the source has no video (then as auto).
+ *                auto: AAC and G.711 pass through, anything else is encoded to AAC.
+ *                aac | alaw | mulaw: that codec passes through, anything else is encoded to it.
+ *   video        on (default) | off: off reads only the audio of a source that has both.
+ *   sample_rate  Hz of encoded audio (0 = the source's; G.711 defaults to 8000)
+ *   channels     of encoded audio, 1 or 2 (0 = the source's, at most 2; G.711 defaults to 1)
+ *   bitrate      AAC bits per second (0 = 64000 per channel) */
+KVSMEDIA_API int32_t kvsmedia_source_set_audio_option(kvsmedia_source *source, const char *key, const char *value);
+
 /* Timeouts in microseconds for opening and for each read (0: none). */
 KVSMEDIA_API void kvsmedia_source_set_timeouts(kvsmedia_source *source, int64_t open_timeout_us, int64_t read_timeout_us);
 
@@ -124,10 +148,24 @@ KVSMEDIA_API int32_t kvsmedia_source_track_info(kvsmedia_source *source, kvsmedi
  * (ts, rtsp, encoder) or nothing (raw streams). Valid until close. */
 KVSMEDIA_API int32_t kvsmedia_source_extradata(kvsmedia_source *source, const uint8_t **data, int32_t *size);
 
+/* Which tracks the open source delivers (1/0 each). */
+KVSMEDIA_API int32_t kvsmedia_source_tracks(kvsmedia_source *source, int32_t *has_video, int32_t *has_audio);
+
+/* The audio track (KVSMEDIA_UNSUPPORTED when the source delivers none). */
+KVSMEDIA_API int32_t kvsmedia_source_audio_info(kvsmedia_source *source, kvsmedia_audio_info *info);
+
+/* The audio track's codec private data: the AAC AudioSpecificConfig (built from the stream
+ * parameters when an ADTS source has none), nothing for G.711. Valid until close. */
+KVSMEDIA_API int32_t kvsmedia_source_audio_extradata(kvsmedia_source *source, const uint8_t **data, int32_t *size);
+
+/* Name of the audio encoder in use ("" for passthrough). Valid until close. */
+KVSMEDIA_API const char *kvsmedia_source_audio_encoder_name(kvsmedia_source *source);
+
 /* Name of the encoder in use ("" for passthrough). Valid until close. */
 KVSMEDIA_API const char *kvsmedia_source_encoder_name(kvsmedia_source *source);
 
-/* Next packet of the video track; releases the previous one. */
+/* Next packet of the source, video and audio interleaved by decoding time (audio packets carry
+ * KVSMEDIA_PACKET_AUDIO); releases the previous one. */
 KVSMEDIA_API int32_t kvsmedia_source_read(kvsmedia_source *source, kvsmedia_packet *packet);
 
 /* Releases the current packet early (optional). */

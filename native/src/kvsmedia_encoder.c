@@ -122,9 +122,8 @@ int32_t kvsmedia_encoder_open(kvsmedia_source *source, AVStream *stream)
     encode->last_pts = AV_NOPTS_VALUE;
     encode->decoded = av_frame_alloc();
     encode->scaled = av_frame_alloc();
-    encode->input = av_packet_alloc();
     encode->decoder = avcodec_alloc_context3(decoder_codec);
-    if (encode->decoded == NULL || encode->scaled == NULL || encode->input == NULL || encode->decoder == NULL) {
+    if (encode->decoded == NULL || encode->scaled == NULL || encode->decoder == NULL) {
         return kvsmedia_fail_status(source, KVSMEDIA_OUT_OF_MEMORY, "out of memory");
     }
     int ret = avcodec_parameters_to_context(encode->decoder, stream->codecpar);
@@ -145,9 +144,11 @@ int32_t kvsmedia_encoder_open(kvsmedia_source *source, AVStream *stream)
     if (strcmp(wanted, "auto") == 0) {
         /* Hardware first (Raspberry Pi's V4L2 memory-to-memory encoder), x264 when it is absent
          * or refuses to open (no /dev/video1x node, as on any x86 machine). */
+        kvsmedia_log_probing(1);
         ret = try_encoder(source, "h264_v4l2m2m", stream, encode->decoder, &encode->encoder);
+        kvsmedia_log_probing(0);
         if (ret < 0) {
-            av_log(NULL, AV_LOG_VERBOSE, "kvsmedia: h264_v4l2m2m unavailable (%s), using libx264\n", av_err2str(ret));
+            av_log(NULL, AV_LOG_INFO, "kvsmedia: no hardware H.264 encoder here (h264_v4l2m2m: %s): encoding with libx264.\n", av_err2str(ret));
             ret = try_encoder(source, "libx264", stream, encode->decoder, &encode->encoder);
             wanted = "libx264";
         } else {
@@ -223,75 +224,76 @@ static int send_picture(kvsmedia_source *source)
     return ret;
 }
 
-int32_t kvsmedia_encoder_read(kvsmedia_source *source)
+/* Queues every packet the encoder has ready. */
+static int32_t drain_encoder(kvsmedia_source *source)
 {
-    kvsmedia_encoder *encode = source->encode;
-    AVCodecContext *encoder = encode->encoder;
+    AVCodecContext *encoder = source->encode->encoder;
     for (;;) {
-        int ret = avcodec_receive_packet(encoder, source->packet);
-        if (ret == 0) {
-            if (source->packet->duration <= 0) {
-                source->packet->duration = av_rescale_q(1, av_inv_q(encoder->framerate), encoder->time_base);
-            }
+        int ret = avcodec_receive_packet(encoder, source->output);
+        if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) {
             return KVSMEDIA_OK;
         }
-        if (ret == AVERROR_EOF) {
-            return kvsmedia_fail(source, ret, "encoding");
-        }
-        if (ret != AVERROR(EAGAIN)) {
-            return kvsmedia_fail(source, ret, "encoding");
-        }
-
-        ret = avcodec_receive_frame(encode->decoder, encode->decoded);
-        if (ret == 0) {
-            ret = send_picture(source);
-            if (ret < 0) {
-                return kvsmedia_fail(source, ret, "sending a picture to the encoder");
-            }
-            continue;
-        }
-        if (ret == AVERROR_EOF) {
-            if (encode->decoder_drained) {
-                return kvsmedia_fail(source, ret, "encoding");
-            }
-            encode->decoder_drained = 1;
-            ret = avcodec_send_frame(encoder, NULL);   /* flush what the encoder still holds */
-            if (ret < 0 && ret != AVERROR_EOF) {
-                return kvsmedia_fail(source, ret, "flushing the encoder");
-            }
-            continue;
-        }
-        if (ret != AVERROR(EAGAIN)) {
-            return kvsmedia_fail(source, ret, "decoding");
-        }
-
-        if (encode->input_ended) {
-            return kvsmedia_fail(source, AVERROR_EOF, "decoding");
-        }
-        ret = av_read_frame(source->format, encode->input);
-        if (ret == AVERROR_EOF) {
-            encode->input_ended = 1;
-            avcodec_send_packet(encode->decoder, NULL);
-            continue;
-        }
         if (ret < 0) {
-            return kvsmedia_fail(source, ret, "reading a packet");
+            return kvsmedia_fail(source, ret, "encoding");
         }
-        if (encode->input->stream_index != source->stream_index) {
-            av_packet_unref(encode->input);
-            continue;
+        if (source->output->duration <= 0) {
+            source->output->duration = av_rescale_q(1, av_inv_q(encoder->framerate), encoder->time_base);
         }
-        ret = avcodec_send_packet(encode->decoder, encode->input);
-        av_packet_unref(encode->input);
-        if (ret == AVERROR_INVALIDDATA) {
-            /* One damaged camera frame (a torn MJPEG) must not end the stream. */
-            av_log(NULL, AV_LOG_WARNING, "kvsmedia: skipped a picture that does not decode\n");
-            continue;
-        }
-        if (ret < 0 && ret != AVERROR(EAGAIN)) {
-            return kvsmedia_fail(source, ret, "decoding");
+        int32_t status = kvsmedia_queue_push(source, KVSMEDIA_TRACK_VIDEO, source->output, encoder->time_base);
+        if (status != KVSMEDIA_OK) {
+            return status;
         }
     }
+}
+
+/* Hands every decoded picture to the encoder, queuing what comes out. */
+static int32_t drain_decoder(kvsmedia_source *source)
+{
+    kvsmedia_encoder *encode = source->encode;
+    for (;;) {
+        int ret = avcodec_receive_frame(encode->decoder, encode->decoded);
+        if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) {
+            return KVSMEDIA_OK;
+        }
+        if (ret < 0) {
+            return kvsmedia_fail(source, ret, "decoding");
+        }
+        ret = send_picture(source);
+        if (ret < 0) {
+            return kvsmedia_fail(source, ret, "sending a picture to the encoder");
+        }
+        int32_t status = drain_encoder(source);
+        if (status != KVSMEDIA_OK) {
+            return status;
+        }
+    }
+}
+
+int32_t kvsmedia_encoder_feed(kvsmedia_source *source, AVPacket *input)
+{
+    kvsmedia_encoder *encode = source->encode;
+    int ret = avcodec_send_packet(encode->decoder, input);
+    if (input != NULL) {
+        av_packet_unref(input);
+    }
+    if (ret == AVERROR_INVALIDDATA) {
+        /* One damaged camera frame (a torn MJPEG) must not end the stream. */
+        av_log(NULL, AV_LOG_WARNING, "kvsmedia: skipped a picture that does not decode\n");
+        return KVSMEDIA_OK;
+    }
+    if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) {
+        return kvsmedia_fail(source, ret, "decoding");
+    }
+    int32_t status = drain_decoder(source);
+    if (status != KVSMEDIA_OK || input != NULL) {
+        return status;
+    }
+    /* End of input: flush what the encoder still holds. */
+    ret = avcodec_send_frame(encode->encoder, NULL);
+    if (ret < 0 && ret != AVERROR_EOF) {
+        return kvsmedia_fail(source, ret, "flushing the encoder");
+    }
+    return drain_encoder(source);
 }
 
 void kvsmedia_encoder_free(kvsmedia_encoder **encoder)
@@ -305,7 +307,6 @@ void kvsmedia_encoder_free(kvsmedia_encoder **encoder)
     sws_freeContext(encode->scaler);
     av_frame_free(&encode->decoded);
     av_frame_free(&encode->scaled);
-    av_packet_free(&encode->input);
     free(encode);
     *encoder = NULL;
 }

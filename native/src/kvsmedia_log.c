@@ -9,6 +9,16 @@
 static kvsmedia_log_callback log_callback;
 static int log_min_level = KVSMEDIA_LOG_NONE;
 
+/* Set while this thread tries an encoder that may well be absent (the hardware one in auto mode):
+ * FFmpeg's errors from that attempt are an expected fallback, not a failure, so they go out as
+ * debug messages (issue 13: two "fail:" lines at every start without h264_v4l2m2m). */
+static _Thread_local int log_probing;
+
+void kvsmedia_log_probing(int on)
+{
+    log_probing = on;
+}
+
 static int to_kvsmedia_level(int av_level)
 {
     if (av_level <= AV_LOG_FATAL) return KVSMEDIA_LOG_CRITICAL;
@@ -36,6 +46,9 @@ static int to_av_level(int level)
 static void forward_log(void *avcl, int av_level, const char *format, va_list args)
 {
     kvsmedia_log_callback callback = log_callback;
+    if (log_probing && av_level < AV_LOG_VERBOSE) {
+        av_level = AV_LOG_VERBOSE;
+    }
     if (callback == NULL || av_level > to_av_level(log_min_level)) {
         return;
     }

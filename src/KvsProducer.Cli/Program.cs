@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using KvsProducer.Cli.Commands;
 
@@ -11,6 +12,11 @@ internal static class Program
     {
         LocalEndpointHost.InstallAssemblyResolver(); // kvs names Microsoft.NETCore.App only: see LocalEndpointHost
         var parsed = BuildRoot().Parse(args);
+        if (parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == "--debug"))
+        {
+            CliDebug.TurnOn();
+        }
+
         if (parsed.Errors.Count > 0)
         {
             // README: exit code 2 for a wrong command line (System.CommandLine's own default is 1).
@@ -42,6 +48,7 @@ internal static class Program
             if (context.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref interrupts) >= 2)
             {
                 TerminalLine.Message("kvs: interrupted again; exiting without waiting for the buffer.");
+                CliErrors.SummarizeBeforeForcedExit();
                 Environment.Exit(ExitCodes.Cancelled);
             }
 

@@ -35,6 +35,8 @@ internal sealed class SourceOptions
 
     public Option<int> Rate { get; } = new("--rate") { Description = "Capture or encode frame rate." };
 
+    public AudioOptions Audio { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Add(Source);
@@ -43,6 +45,7 @@ internal sealed class SourceOptions
         command.Add(Bitrate);
         command.Add(Size);
         command.Add(Rate);
+        Audio.AddTo(command);
     }
 
     /// <summary>Opens the source the command line names; frames are stamped from <paramref name="start"/>.</summary>
@@ -53,9 +56,10 @@ internal sealed class SourceOptions
         var totalBytes = SizeOnDisk(uri);
         if (ElementaryStreamSources.CanOpen(uri))
         {
-            return new OpenedSource(ElementaryStreamSources.Open(uri, start), TimeSpan.Zero, duration, totalBytes);
+            return new OpenedSource(Audio.WithAudioFile(result, ElementaryStreamSources.Open(uri, start), start), TimeSpan.Zero, duration, totalBytes);
         }
 
+        Audio.RefuseAudioFile(result, uri.Original);
         var (width, height) = ParseSize(result.GetValue(Size));
         var options = new MediaSourceOptions
         {
@@ -66,6 +70,8 @@ internal sealed class SourceOptions
             FrameRate = result.GetValue(Rate),
             KeyFrameInterval = keyFrameInterval,
             PaceToRealTime = paceToRealTime,
+            Audio = Audio.Selection(result),
+            LoggerFactory = CliDebug.LoggerFactory,
         };
         return new OpenedSource(MediaSource.Open(uri.Original, options), start, duration, totalBytes);
     }
@@ -108,6 +114,14 @@ internal sealed class OpenedSource(IFrameSource source, TimeSpan offset, TimeSpa
     private volatile bool _finished;
 
     public TrackDefinition Track => source.Track;
+
+    /// <summary>Every track of the source: the video (or the audio of an audio-only source), then any audio track.</summary>
+    public IReadOnlyList<TrackDefinition> Tracks => source switch
+    {
+        MediaSource media => media.Tracks,
+        AudioVideoSource merged => [merged.Track, merged.AudioTrack],
+        _ => [source.Track],
+    };
 
     /// <summary>Fraction of the source read (0–1) when its size is known and no --duration cuts it; else null.</summary>
     public double? Progress => totalBytes is > 0 && duration is null

@@ -2,7 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace KvsProducer.Cli;
 
-/// <summary>What <c>kvs stream</c> / <c>kvs upload</c> did, as printed with <c>--json</c>.</summary>
+/// <summary>
+/// What <c>kvs stream</c> / <c>kvs upload</c> did, as printed with <c>--json</c> on every exit path.
+/// <c>FramesDropped</c> counts every frame given to the stream that will never be persisted (dropped with a
+/// reason, or refused because its fragment's start was dropped, e.g. after an ERROR acknowledgement);
+/// <c>FramesSkipped</c> only those before the first key frame. <c>Progress</c> is the fraction of the
+/// source acknowledged PERSISTED (not merely read), <c>EtaSeconds</c> the time left at the measured
+/// persisted rate. <c>FramesPersistedUnconfirmed</c>: of <c>FramesPersisted</c>, those the service had
+/// acknowledged RECEIVED on a connection that ended before their PERSISTED (stored, not sent twice).
+/// <c>ExitCode</c> and <c>Error</c> are the command's outcome (the line printed on stderr).
+/// </summary>
 internal sealed record StreamReport(
     string Stream,
     double ElapsedSeconds,
@@ -18,7 +27,11 @@ internal sealed record StreamReport(
     double AckLatencyP99Milliseconds,
     long Reconnects,
     long ErrorAcks,
-    double? Progress);
+    double? Progress,
+    double? EtaSeconds = null,
+    long FramesPersistedUnconfirmed = 0,
+    int ExitCode = 0,
+    string? Error = null);
 
 /// <summary>What <c>kvs package</c> wrote, as printed with <c>--json</c>.</summary>
 internal sealed record PackageReport(string Output, long Frames, long Fragments, long FramesSkipped, string Codec, int Width, int Height, long Bytes);

@@ -18,6 +18,13 @@ public sealed record LocalKvsFaults
     /// <summary>Drop every PutMedia connection this long after it started.</summary>
     public TimeSpan? DropPutMediaAfter { get; init; }
 
+    /// <summary>
+    /// Drop every PutMedia connection right after its RECEIVED acknowledgement number n reached the client, before
+    /// that fragment's PERSISTED is written (the fragment is stored all the same, as the service stores what it
+    /// received) and before any later fragment is complete: a cut between RECEIVED and PERSISTED.
+    /// </summary>
+    public int? DropPutMediaAfterReceivedAcks { get; init; }
+
     /// <summary>How a dropped connection ends: a TCP reset or an orderly close.</summary>
     public FaultDropMode DropMode { get; init; } = FaultDropMode.Reset;
 
@@ -45,7 +52,7 @@ public sealed record LocalKvsFaults
     /// <summary>Refuse (reset) every new connection for this long after the faults are applied.</summary>
     public TimeSpan? RefuseConnectionsFor { get; init; }
 
-    internal bool Any => DropPutMediaAfterBytes is not null || DropPutMediaAfter is not null || ErrorAckId is not null
+    internal bool Any => DropPutMediaAfterBytes is not null || DropPutMediaAfterReceivedAcks is not null || DropPutMediaAfter is not null || ErrorAckId is not null
         || AckDelay > TimeSpan.Zero || StopAcks || ThrottleRate > 0 || ServerErrorRate > 0 || BandwidthLimit is not null
         || RefuseConnectionsFor is not null;
 
@@ -54,6 +61,11 @@ public sealed record LocalKvsFaults
         if (DropPutMediaAfterBytes is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(DropPutMediaAfterBytes), DropPutMediaAfterBytes, $"{nameof(DropPutMediaAfterBytes)} must be greater than 0.");
+        }
+
+        if (DropPutMediaAfterReceivedAcks is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DropPutMediaAfterReceivedAcks), DropPutMediaAfterReceivedAcks, $"{nameof(DropPutMediaAfterReceivedAcks)} must be at least 1 (the first RECEIVED of a session).");
         }
 
         if (DropPutMediaAfter is { } after && after <= TimeSpan.Zero)

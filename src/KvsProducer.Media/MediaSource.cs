@@ -9,8 +9,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KvsProducer.Media;
 
 /// <summary>
-/// A video source (camera, file or test pattern) opened through FFmpeg, delivering H.264/H.265
-/// frames: passed through when the source already is H.264/H.265, encoded otherwise.
+/// A video and/or audio source (camera, microphone, file or test pattern) opened through FFmpeg,
+/// delivering H.264/H.265 frames (passed through when the source already is H.264/H.265, encoded
+/// otherwise) and, when asked (<see cref="MediaSourceOptions.Audio"/>) or when the source has no video,
+/// AAC or G.711 audio frames on their own track, interleaved by time (<see cref="Tracks"/>).
 /// </summary>
 /// <remarks>
 /// Frames are zero-copy leases over FFmpeg's packet: a frame's <see cref="Frame.Data"/> is valid
@@ -31,20 +33,40 @@ public sealed class MediaSource : IFrameSource, IDisposable
     private int _reading;
     private int _disposed;
 
-    private MediaSource(SourceSpec spec, MediaSourceOptions options, SourceHandle handle, TrackDefinition track, string? encoderName, long nominalFrameTicks)
+    private readonly TrackDefinition? _video;
+    private readonly long _audioFrameTicks;
+
+    private MediaSource(SourceSpec spec, MediaSourceOptions options, SourceHandle handle, TrackDefinition? video, AudioTrack? audio, string? encoderName, long nominalFrameTicks)
     {
         _spec = spec;
         _options = options;
         _handle = handle;
         _logger = options.LoggerFactory?.CreateLogger<MediaSource>() ?? NullLogger<MediaSource>.Instance;
         _clock = new FrameClock(nominalFrameTicks);
-        Track = track;
+        _video = video;
+        AudioTrack = audio?.Track;
+        _audioFrameTicks = audio?.FrameTicks ?? 0;
+        AudioEncoderName = audio?.EncoderName;
+        Track = video ?? audio!.Track;
+        Tracks = video is null ? [audio!.Track] : audio is null ? [video] : [video, audio.Track];
         EncoderName = encoderName;
         NominalFrameDuration = TimeSpan.FromTicks(nominalFrameTicks);
     }
 
-    /// <summary>The track the frames belong to: codec, codec private data (from the source's extradata), NAL format, size.</summary>
+    /// <summary>
+    /// The video track (codec, codec private data from the source's extradata, NAL format, size), or
+    /// the audio track of an audio-only source.
+    /// </summary>
     public TrackDefinition Track { get; }
+
+    /// <summary>The audio track (track 2 beside video, track 1 alone), or null when the source's audio is not read.</summary>
+    public TrackDefinition? AudioTrack { get; }
+
+    /// <summary>Every track the frames belong to: video first, then audio. Declare them all on the stream.</summary>
+    public IReadOnlyList<TrackDefinition> Tracks { get; }
+
+    /// <summary>The audio encoder in use (<c>aac</c>, <c>pcm_alaw</c>, <c>pcm_mulaw</c>), or null when audio passes through or is not read.</summary>
+    public string? AudioEncoderName { get; }
 
     /// <summary>The source form.</summary>
     public SourceKind Kind => _spec.Kind;
@@ -98,24 +120,47 @@ public sealed class MediaSource : IFrameSource, IDisposable
         SourceHandle handle = OpenHandle(spec, options, cancellationToken);
         try
         {
-            ThrowIfFailed(spec, options, handle, NativeMethods.GetTrackInfo(handle, out NativeTrackInfo info));
-            ThrowIfFailed(spec, options, handle, NativeMethods.GetExtradata(handle, out nint extradata, out int extradataSize));
-            byte[] codecPrivate = extradataSize > 0 ? new byte[extradataSize] : [];
-            Marshal.Copy(extradata, codecPrivate, 0, extradataSize);
-            var track = new TrackDefinition
+            ThrowIfFailed(spec, options, handle, NativeMethods.GetTracks(handle, out int hasVideo, out int hasAudio));
+            TrackDefinition? track = null;
+            string? encoder = null;
+            long frameTicks = 0;
+            if (hasVideo != 0)
             {
-                Codec = info.Codec == 1 ? VideoCodec.H265 : VideoCodec.H264,
-                CodecPrivateData = codecPrivate,
-                NalUnitFormat = info.LengthPrefixed != 0 ? NalUnitFormat.LengthPrefixed : NalUnitFormat.AnnexB,
-                Width = info.Width,
-                Height = info.Height,
-            };
-            string? encoder = info.Encoded != 0 ? Marshal.PtrToStringUTF8(NativeMethods.GetEncoderName(handle)) : null;
-            long frameTicks = info.RateNumerator > 0 && info.RateDenominator > 0
-                ? TimeSpan.TicksPerSecond * info.RateDenominator / info.RateNumerator
-                : 0;
-            var source = new MediaSource(spec, options, handle, track, encoder, frameTicks);
-            MediaLog.Opened(source._logger, spec.DisplayName, track.Codec, track.Width, track.Height, encoder is null ? "passthrough" : "encoded with " + encoder);
+                ThrowIfFailed(spec, options, handle, NativeMethods.GetTrackInfo(handle, out NativeTrackInfo info));
+                ThrowIfFailed(spec, options, handle, NativeMethods.GetExtradata(handle, out nint extradata, out int extradataSize));
+                byte[] codecPrivate = extradataSize > 0 ? new byte[extradataSize] : [];
+                Marshal.Copy(extradata, codecPrivate, 0, extradataSize);
+                track = new TrackDefinition
+                {
+                    Codec = info.Codec == 1 ? VideoCodec.H265 : VideoCodec.H264,
+                    CodecPrivateData = codecPrivate,
+                    NalUnitFormat = info.LengthPrefixed != 0 ? NalUnitFormat.LengthPrefixed : NalUnitFormat.AnnexB,
+                    Width = info.Width,
+                    Height = info.Height,
+                };
+                encoder = info.Encoded != 0 ? Marshal.PtrToStringUTF8(NativeMethods.GetEncoderName(handle)) : null;
+                frameTicks = info.RateNumerator > 0 && info.RateDenominator > 0
+                    ? TimeSpan.TicksPerSecond * info.RateDenominator / info.RateNumerator
+                    : 0;
+            }
+
+            AudioTrack? audio = null;
+            if (hasAudio != 0)
+            {
+                audio = Internal.AudioTrack.Read(handle, trackNumber: hasVideo != 0 ? 2 : 1, status => ThrowIfFailed(spec, options, handle, status));
+            }
+
+            var source = new MediaSource(spec, options, handle, track, audio, encoder, frameTicks);
+            if (track is not null)
+            {
+                MediaLog.Opened(source._logger, spec.DisplayName, track.Codec, track.Width, track.Height, encoder is null ? "passthrough" : "encoded with " + encoder);
+            }
+
+            if (audio is not null)
+            {
+                MediaLog.OpenedAudio(source._logger, spec.DisplayName, audio.Track.AudioCodec, audio.Track.SamplingRate, audio.Track.Channels, audio.EncoderName is null ? "passthrough" : "encoded with " + audio.EncoderName);
+            }
+
             return source;
         }
         catch
@@ -149,7 +194,8 @@ public sealed class MediaSource : IFrameSource, IDisposable
         TimeProvider time = _options.TimeProvider;
         long pacingStart = 0;
         long lastFrameTimestamp = 0;
-        bool awaitingKeyFrame = _spec.IsLive;
+        bool awaitingKeyFrame = _spec.IsLive && _video is not null;
+        long lastVideoKeyPts = -1;
         try
         {
             while (true)
@@ -158,14 +204,28 @@ public sealed class MediaSource : IFrameSource, IDisposable
                 NativeStatus status = NativeMethods.Read(_handle, out NativePacket packet);
                 if (status == NativeStatus.Ok)
                 {
-                    bool key = (packet.Flags & NativePacket.KeyFlag) != 0;
-                    if (awaitingKeyFrame && !key)
+                    bool audio = (packet.Flags & NativePacket.AudioFlag) != 0;
+                    bool key = audio || (packet.Flags & NativePacket.KeyFlag) != 0;
+                    if (awaitingKeyFrame && (audio || !key))
                     {
-                        continue; // a live source joined mid-GOP: nothing decodes before the next key frame
+                        continue; // a live source joined mid-GOP: nothing decodes before the next key frame, and audio waits with it
                     }
 
                     awaitingKeyFrame = false;
-                    (long pts, long dts, long duration) = _clock.Map(packet);
+                    (long pts, long dts, long duration) = audio ? _clock.Map(packet, 1, _audioFrameTicks) : _clock.Map(packet);
+                    if (audio && (dts < 0 || pts < lastVideoKeyPts))
+                    {
+                        // Audio from before the key frame that started the current fragment would overlap
+                        // the previous fragment (ErrorId 4004); it is before the video anyway.
+                        MediaLog.AudioFrameSkipped(_logger, DisplayName, TimeSpan.FromTicks(pts));
+                        continue;
+                    }
+
+                    if (!audio && key)
+                    {
+                        lastVideoKeyPts = pts;
+                    }
+
                     if (_options.PaceToRealTime)
                     {
                         if (pacingStart == 0)
@@ -188,7 +248,7 @@ public sealed class MediaSource : IFrameSource, IDisposable
                         TimeSpan.FromTicks(dts),
                         TimeSpan.FromTicks(duration),
                         key ? FrameFlags.KeyFrame : FrameFlags.None,
-                        Track.TrackNumber);
+                        audio ? AudioTrack!.TrackNumber : Track.TrackNumber);
                     _lease.Revoke();
                     continue;
                 }
@@ -306,6 +366,7 @@ public sealed class MediaSource : IFrameSource, IDisposable
             }
 
             SetEncodeOptions(spec, options, handle);
+            SetAudioOptions(spec, options, handle);
             long readTimeout = spec.IsLive ? (long)options.ReadTimeout.TotalMicroseconds : 0;
             NativeMethods.SetTimeouts(handle, (long)options.OpenTimeout.TotalMicroseconds, readTimeout);
             using (cancellationToken.UnsafeRegister(static state => NativeMethods.Interrupt((SourceHandle)state!), handle))
@@ -340,6 +401,28 @@ public sealed class MediaSource : IFrameSource, IDisposable
         ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "bframes", options.BFrames.ToString(CultureInfo.InvariantCulture)));
         // The GOP in frames is computed natively from the source's rate: pass the interval in ms.
         ThrowIfFailed(spec, options, handle, NativeMethods.SetEncodeOption(handle, "gop_ms", ((long)options.KeyFrameInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)));
+    }
+
+    private static void SetAudioOptions(SourceSpec spec, MediaSourceOptions options, SourceHandle handle)
+    {
+        string codec = spec.AudioCodec ?? options.Audio switch
+        {
+            SourceAudio.Auto => "auto",
+            SourceAudio.Aac => "aac",
+            SourceAudio.ALaw => "alaw",
+            SourceAudio.MuLaw => "mulaw",
+            _ => "off",
+        };
+        ThrowIfFailed(spec, options, handle, NativeMethods.SetAudioOption(handle, "codec", codec));
+        ThrowIfFailed(spec, options, handle, NativeMethods.SetAudioOption(handle, "video", options.AudioOnly ? "off" : "on"));
+        // alsa: captures at the URI's rate and channels (demuxer options) and encodes at them.
+        if (spec.Kind != SourceKind.Alsa)
+        {
+            ThrowIfFailed(spec, options, handle, NativeMethods.SetAudioOption(handle, "sample_rate", options.AudioSampleRate.ToString(CultureInfo.InvariantCulture)));
+            ThrowIfFailed(spec, options, handle, NativeMethods.SetAudioOption(handle, "channels", options.AudioChannels.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        ThrowIfFailed(spec, options, handle, NativeMethods.SetAudioOption(handle, "bitrate", options.AudioBitrate.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static void ThrowIfFailed(SourceSpec spec, MediaSourceOptions options, SourceHandle handle, NativeStatus status)

@@ -42,6 +42,25 @@ public sealed record MediaSourceOptions
     public int FrameRate { get; init; }
 
     /// <summary>
+    /// The source's audio: <see cref="SourceAudio.None"/> (video only, the default), or an audio track
+    /// alongside the video (track 2; track 1 for audio-only sources) passed through or encoded.
+    /// URIs with a <c>codec=</c> parameter (<c>alsa:</c>, <c>sine:</c>, <c>testsrc:?audio=</c>) override it.
+    /// </summary>
+    public SourceAudio Audio { get; init; } = SourceAudio.None;
+
+    /// <summary>Read only the audio of a source that has video too (an audio-only stream from a camera or a clip).</summary>
+    public bool AudioOnly { get; init; }
+
+    /// <summary>Sample rate of encoded audio in Hz (8000–96000); 0 keeps the source's (G.711: 8000). Setting it re-encodes audio that would pass through.</summary>
+    public int AudioSampleRate { get; init; }
+
+    /// <summary>Channels of encoded audio (1 or 2); 0 keeps the source's, at most 2 (G.711: 1). Setting it re-encodes audio that would pass through.</summary>
+    public int AudioChannels { get; init; }
+
+    /// <summary>AAC bit rate in bits per second; 0 = 64 kbit/s per channel.</summary>
+    public int AudioBitrate { get; init; }
+
+    /// <summary>
     /// Deliver frames no faster than their timestamps (real time), for sources that are not live
     /// by nature: files and test patterns. Cameras are paced by the camera.
     /// </summary>
@@ -117,6 +136,26 @@ public sealed record MediaSourceOptions
         if (FrameRate is < 0 or > 1000)
         {
             throw new ArgumentException($"FrameRate {FrameRate} is out of range: use 1 to 1000, or 0 for the source's own.", nameof(FrameRate));
+        }
+
+        if (!Enum.IsDefined(Audio))
+        {
+            throw new ArgumentException($"Audio {(int)Audio} is unknown: use None, Auto, Aac, ALaw or MuLaw.", nameof(Audio));
+        }
+
+        if (AudioSampleRate != 0 && AudioSampleRate is < 8000 or > 96000)
+        {
+            throw new ArgumentException($"AudioSampleRate {AudioSampleRate} Hz is out of range: use 8000 to 96000, or 0 for the source's own.", nameof(AudioSampleRate));
+        }
+
+        if (AudioChannels is < 0 or > 2)
+        {
+            throw new ArgumentException($"AudioChannels {AudioChannels} is out of range: use 1 or 2 (Kinesis Video Streams' limit), or 0 for the source's own.", nameof(AudioChannels));
+        }
+
+        if (AudioBitrate is < 0 or > 512_000)
+        {
+            throw new ArgumentException($"AudioBitrate {AudioBitrate} is out of range: use bits per second up to 512000 (e.g. 128000), or 0 for 64 kbit/s per channel.", nameof(AudioBitrate));
         }
 
         if (OpenTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero)

@@ -12,6 +12,12 @@ public enum SourceKind
     /// <summary><c>rtsp://user:pass@host/path?transport=tcp|udp</c>: a network camera.</summary>
     Rtsp,
 
-    /// <summary><c>file:clip.mp4</c> (mp4, mkv, ts, raw .h264, or any video FFmpeg decodes).</summary>
+    /// <summary><c>file:clip.mp4</c> (mp4, mkv, ts, raw .h264, or any video FFmpeg decodes; audio files: .aac, .opus, .wav, .alaw, .mulaw).</summary>
     File,
+
+    /// <summary><c>alsa:hw:1,0?rate=48000&amp;channels=2&amp;codec=aac|alaw|mulaw</c>: a microphone (ALSA capture device), encoded.</summary>
+    Alsa,
+
+    /// <summary><c>sine:?rate=48000&amp;channels=2&amp;codec=aac|alaw|mulaw</c>: a generated tone, encoded (the microphone's stand-in).</summary>
+    TestTone,
 }

@@ -11,4 +11,11 @@ public enum AudioCodec
 
     /// <summary>G.711 µ-law, MKV CodecID <c>A_MS/ACM</c> with a WAVEFORMATEX (format 7) CodecPrivate.</summary>
     MuLaw,
+
+    /// <summary>
+    /// Raw little-endian signed PCM, MKV CodecID <c>A_PCM/INT/LIT</c> (a PIC codec-id constant, mkvgen/Include.h
+    /// MKV_PCM_INT_LIT_CODEC_ID), no CodecPrivate. The service stores it and GetMedia returns it; its HLS, DASH and
+    /// GetClip do not play it (they take AAC, and G.711 for GetClip): prefer AAC or G.711 for playback.
+    /// </summary>
+    Pcm,
 }

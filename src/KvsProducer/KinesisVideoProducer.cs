@@ -112,7 +112,8 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
                 {
                     _streams.RemoveAll(s => s.Name == definition.Name);
                 }
-            });
+            },
+            _options.TimeProvider);
         uploader = new StreamUploader(stream, _uploaderContext, _loggerFactory.CreateLogger<StreamUploader>());
         lock (_streamsLock)
         {

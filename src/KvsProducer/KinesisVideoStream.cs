@@ -8,7 +8,7 @@ namespace KvsProducer;
 /// into the shared buffer in one copy, and an uploader sends them to Kinesis Video Streams, resending
 /// after reconnects until they are acknowledged. Nothing accepted is lost without an event saying so.
 /// </summary>
-public sealed class KinesisVideoStream : IAsyncDisposable
+public sealed partial class KinesisVideoStream : IAsyncDisposable
 {
     private readonly MkvFragmenter _fragmenter;
     private readonly ContentView _view;
@@ -19,7 +19,7 @@ public sealed class KinesisVideoStream : IAsyncDisposable
     private bool _stopped;
     private int _disposed;
 
-    internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null)
+    internal KinesisVideoStream(StreamDefinition definition, ContentView view, Func<KinesisVideoStream, CancellationToken, Task>? stop = null, Func<ValueTask>? dispose = null, TimeProvider? clock = null)
     {
         Definition = definition;
         _view = view;
@@ -28,6 +28,7 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         _fragmenter = new MkvFragmenter(definition.FragmenterOptions(definition.SegmentUid));
         _view.FramesDropped += (_, e) => FramesDropped?.Invoke(this, e);
         _view.PressureChanged += (_, e) => PressureChanged?.Invoke(this, e);
+        _idleWatch = StartIdleWatch(clock ?? TimeProvider.System);
     }
 
     /// <summary>The stream's name.</summary>
@@ -141,6 +142,27 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Requests Kinesis Video Streams events for the next fragment, as the official SDKs'
+    /// <c>putKinesisVideoEventMetadata</c>: <see cref="StreamEventType.ImageGeneration"/> (an image to the
+    /// stream's S3 destination, optional <see cref="StreamEventMetadata.ImagePrefix"/>) and/or
+    /// <see cref="StreamEventType.Notification"/>, with up to 10 name/value pairs. The tags go before the next
+    /// fragment's Cluster, so call it before the key frame that starts the fragment to tag (e.g. when motion is
+    /// detected). Each event type at most once per fragment.
+    /// </summary>
+    public void PutEvent(StreamEventType events, StreamEventMetadata? metadata = null)
+    {
+        _putGate.Wait();
+        try
+        {
+            _fragmenter.PutEvent(events, metadata);
+        }
+        finally
+        {
+            _putGate.Release();
+        }
+    }
+
     /// <summary>Buffer and transfer figures right now (the same values the Meter publishes).</summary>
     public StreamBufferMetrics GetMetrics() => _view.GetMetrics();
 
@@ -166,6 +188,36 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops taking frames and drains like <see cref="StopAsync(CancellationToken)"/>, for as long as
+    /// <paramref name="options"/> allow: by default as long as the upload keeps trying. Watch the drain with
+    /// <see cref="GetMetrics"/> (<see cref="StreamBufferMetrics.PersistedBytes"/> of <see cref="StreamBufferMetrics.PutBytes"/>).
+    /// </summary>
+    /// <exception cref="TimeoutException">An option ran out; the message says which and how much was persisted.
+    /// The uploader has stopped: what was not persisted is not sent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task StopAsync(DrainOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = new DrainWatch(_view, options);
+        var watching = watch.RunAsync(drain);
+        try
+        {
+            await StopAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watch.GaveUpReason is { } reason)
+        {
+            throw new TimeoutException($"Stream '{Name}': {reason}");
+        }
+        finally
+        {
+            await drain.CancelAsync().ConfigureAwait(false);
+            await watching.ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
@@ -175,6 +227,11 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         }
 
         _stopped = true;
+        if (_idleWatch is not null)
+        {
+            await _idleWatch.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_dispose is not null)
         {
             await _dispose().ConfigureAwait(false);
@@ -224,6 +281,7 @@ public sealed class KinesisVideoStream : IAsyncDisposable
         }
 
         _view.CommitFrame();
+        RememberFrameForIdleWatch(frame);
         if (!_firstFrameStored.Task.IsCompleted)
         {
             _firstFrameStored.TrySetResult();

@@ -78,6 +78,16 @@ public sealed class MkvFragmenter
     /// </summary>
     public void PutFragmentMetadata(string name, string value, bool persistent = false) => _metadata.Add(name, value, persistent);
 
+    /// <summary>
+    /// Requests Kinesis Video Streams <paramref name="events"/> (image generation, notification) for the next
+    /// fragment: MKV Tags written just before its Cluster, like fragment metadata. Each event type at most once
+    /// per fragment; its pairs count against the 10 metadata items a fragment may carry.
+    /// </summary>
+    public void PutEvent(StreamEventType events, StreamEventMetadata? metadata = null) => _metadata.AddEvent(events, metadata);
+
+    /// <summary>True while a fragment (Cluster) is open: frames continue it until a key frame or an explicit end.</summary>
+    public bool FragmentOpen => _clusterOpen;
+
     /// <summary>Packages <paramref name="frame"/> into <paramref name="output"/>.</summary>
     /// <exception cref="FrameRejectedException">The frame breaks a rule; output and state are unchanged.</exception>
     public FramePackagingOutcome Write(in Frame frame, IBufferWriter<byte> output)
@@ -132,7 +142,7 @@ public sealed class MkvFragmenter
         }
         else
         {
-            CheckFitsCluster(ptsUnits, payloadLength);
+            CheckFitsCluster(ptsUnits, payloadLength, frame.TrackNumber, isVideo);
         }
 
         if (newHeader is not null && _options.WriteHeader)
@@ -334,7 +344,7 @@ public sealed class MkvFragmenter
         }
     }
 
-    private void CheckFitsCluster(long ptsUnits, int payloadLength)
+    private void CheckFitsCluster(long ptsUnits, int payloadLength, int trackNumber, bool isVideo)
     {
         if (ptsUnits - _clusterStartUnits < short.MinValue)
         {
@@ -345,7 +355,9 @@ public sealed class MkvFragmenter
         if (ptsUnits <= _previousClusterMaxPtsUnits)
         {
             throw new FrameRejectedException(FrameRejectionReason.FragmentOverlap,
-                $"The frame's presentation time {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} is not after the previous fragment's last one: the service refuses overlapping fragments (ErrorId 4004). Use closed GOPs.");
+                isVideo
+                    ? $"The frame's presentation time {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} is not after the previous fragment's last one: the service refuses overlapping fragments (ErrorId 4004). Use closed GOPs."
+                    : $"The track {trackNumber} frame at {TimeSpan.FromTicks(ptsUnits * _scaleTicks)} arrived after the video key frame that started the next fragment, and is not after the previous fragment's last frame: the service refuses overlapping fragments (ErrorId 4004). Put the frames of all tracks in timestamp order (no reordering window here), e.g. from one capture loop.");
         }
 
         if (_clusterBytes + MkvClusterWriter.SimpleBlockHeaderLength + payloadLength > _options.MaxFragmentSize)

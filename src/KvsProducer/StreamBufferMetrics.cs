@@ -60,6 +60,29 @@ public sealed record StreamBufferMetrics
     /// <summary>Frames accepted into the buffer.</summary>
     public long PutFrames { get; init; }
 
-    /// <summary>Frames acknowledged PERSISTED (or RECEIVED for a stream that keeps no data).</summary>
+    /// <summary>
+    /// Frames acknowledged PERSISTED (or RECEIVED for a stream that keeps no data), each counted once. Includes the
+    /// <see cref="PersistedUnconfirmedFrames"/>. Once a stream has drained, <c>PersistedFrames + DroppedFrames +
+    /// SkippedFrames = PutFrames</c>: every accepted frame is either with the service or reported dropped.
+    /// </summary>
     public long PersistedFrames { get; init; }
+
+    /// <summary>
+    /// Of <see cref="PersistedFrames"/>, those whose fragment the service acknowledged RECEIVED (it had the whole
+    /// fragment) on a connection that ended before the PERSISTED came. The service stores what it received (a
+    /// failure to store is an ERROR acknowledgement), so they are not sent again: resending would store them twice.
+    /// </summary>
+    public long PersistedUnconfirmedFrames { get; init; }
+
+    /// <summary>Packaged bytes of the frames accepted into the buffer (MKV Cluster and block headers included,
+    /// the per-session stream header not). With <see cref="PersistedBytes"/> it gives an upload's progress.</summary>
+    public long PutBytes { get; init; }
+
+    /// <summary>Packaged bytes of the frames counted in <see cref="PersistedFrames"/>: <c>PersistedBytes / PutBytes</c>
+    /// is the share of the accepted data the service has confirmed.</summary>
+    public long PersistedBytes { get; init; }
+
+    /// <summary>Fragments acknowledged PERSISTED (or RECEIVED for a stream that keeps no data), each counted once
+    /// however many sessions sent it: the fragments holding <see cref="PersistedFrames"/>.</summary>
+    public long PersistedFragments { get; init; }
 }

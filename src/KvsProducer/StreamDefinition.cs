@@ -53,6 +53,14 @@ public sealed partial record StreamDefinition
     /// </summary>
     public TimeSpan OfflineWaitTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
+    /// <summary>
+    /// Intermittent producers (e.g. motion-triggered cameras): end the open fragment with the end-of-fragment
+    /// tag when no frame has arrived for this long, so the service persists it without waiting for the next key
+    /// frame (the official SDKs' automatic intermittent-producer mode, 20 s idle). Zero turns it off (the SDKs'
+    /// AUTOMATIC_STREAMING_ALWAYS_CONTINUOUS). Default 20 s; at least 100 ms.
+    /// </summary>
+    public TimeSpan IdleFragmentTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Create the stream when DescribeStream says it does not exist.</summary>
     public bool CreateIfMissing { get; init; }
 
@@ -97,6 +105,11 @@ public sealed partial record StreamDefinition
         if (ConnectionStaleAfter < TimeSpan.Zero || MaxLatency < TimeSpan.Zero)
         {
             throw new ArgumentException("ConnectionStaleAfter and MaxLatency must not be negative: use zero to turn them off.", nameof(ConnectionStaleAfter));
+        }
+
+        if (IdleFragmentTimeout != TimeSpan.Zero && (IdleFragmentTimeout < TimeSpan.FromMilliseconds(100) || IdleFragmentTimeout > TimeSpan.FromHours(1)))
+        {
+            throw new ArgumentException($"IdleFragmentTimeout {IdleFragmentTimeout} is out of range: use 100 ms to 1 hour (20 s is the default), or zero to turn it off.", nameof(IdleFragmentTimeout));
         }
 
         if (OfflineWaitTimeout != Timeout.InfiniteTimeSpan && OfflineWaitTimeout <= TimeSpan.Zero)

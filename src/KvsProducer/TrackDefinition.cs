@@ -55,7 +55,12 @@ public sealed record TrackDefinition
     /// <summary>The MKV CodecID of <see cref="Codec"/>.</summary>
     public string CodecId => Kind switch
     {
-        TrackKind.Audio => AudioCodec == AudioCodec.Aac ? "A_AAC" : "A_MS/ACM",
+        TrackKind.Audio => AudioCodec switch
+        {
+            AudioCodec.Aac => "A_AAC",
+            AudioCodec.Pcm => "A_PCM/INT/LIT",
+            _ => "A_MS/ACM",
+        },
         TrackKind.Data => DataCodecId,
         _ => Codec switch
         {
@@ -72,6 +77,7 @@ public sealed record TrackDefinition
         {
             AudioCodec.ALaw => "audio/alaw",
             AudioCodec.MuLaw => "audio/mulaw",
+            AudioCodec.Pcm => "audio/x-matroska", // mkvgen/Include.h MKV_X_MKV_AUDIO_CONTENT_TYPE: the PIC's type for other audio
             _ => "audio/aac",
         },
         TrackKind.Data => "application/octet-stream",
@@ -113,6 +119,22 @@ public sealed record TrackDefinition
         Channels = channels,
         BitDepth = 8,
         CodecPrivateData = Mkv.AudioCodecPrivate.G711(codec, samplingRate, channels),
+    };
+
+    /// <summary>
+    /// A raw PCM audio track (<c>A_PCM/INT/LIT</c>: signed little-endian samples, interleaved channels), 8, 16, 24
+    /// or 32 bits per sample; no CodecPrivate, the Audio element carries rate, channels and bit depth.
+    /// </summary>
+    public static TrackDefinition PcmAudio(int samplingRate, int channels, int bitDepth = 16, int trackNumber = 2) => new()
+    {
+        Kind = TrackKind.Audio,
+        AudioCodec = AudioCodec.Pcm,
+        TrackNumber = trackNumber,
+        TrackUid = (ulong)trackNumber,
+        Name = "kvs_audio_track",
+        SamplingRate = samplingRate,
+        Channels = channels,
+        BitDepth = bitDepth,
     };
 
     /// <summary>A data track: frames (e.g. sensor readings) copied as they are, each a key frame.</summary>
@@ -174,6 +196,16 @@ public sealed record TrackDefinition
         if (Channels is < 1 or > 2)
         {
             throw new ArgumentException($"Channels {Channels} is out of range: use 1 or 2 (the official SDKs' limit).", nameof(Channels));
+        }
+
+        if (AudioCodec == AudioCodec.Pcm)
+        {
+            if (BitDepth is not (8 or 16 or 24 or 32))
+            {
+                throw new ArgumentException($"BitDepth {BitDepth} is not a PCM sample size: use 8, 16, 24 or 32.", nameof(BitDepth));
+            }
+
+            return; // A_PCM/INT/LIT has no CodecPrivate: the Audio element says it all
         }
 
         if (CodecPrivateData.IsEmpty)

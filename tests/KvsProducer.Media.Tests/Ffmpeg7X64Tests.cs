@@ -13,7 +13,8 @@ public sealed class Ffmpeg7X64Tests
 {
     private const int MaxFrames = 30;
     private static readonly string[] Uris =
-        ["file:" + TestData.Clip("clip.mp4"), "file:" + TestData.Clip("clip.ts"), "file:" + TestData.Clip("clip-mjpeg.mkv")];
+        ["file:" + TestData.Clip("clip.mp4"), "file:" + TestData.Clip("clip.ts"), "file:" + TestData.Clip("clip-mjpeg.mkv"),
+         "file:" + TestData.Clip("h264-aac-640x480.mp4"), "file:" + TestData.Clip("opus-48k-stereo.opus")];
 
     private string[] _sections = [];
     private string _native = "";
@@ -40,6 +41,7 @@ public sealed class Ffmpeg7X64Tests
 
     [TestCase(0, "clip.mp4")]
     [TestCase(1, "clip.ts")]
+    [TestCase(3, "h264-aac-640x480.mp4")]
     public async Task A_recorded_H264_clip_passes_through_the_ffmpeg7_build_exactly_as_through_the_ffmpeg5_build(int section, string clip)
     {
         string ffmpeg5 = await ProbeReport.WriteAsync("file:" + TestData.Clip(clip), MaxFrames);
@@ -59,6 +61,21 @@ public sealed class Ffmpeg7X64Tests
             Assert.That(lines[0], Does.StartWith("track H264").And.Contain("encoder=libx264"));
             Assert.That(lines, Has.Length.EqualTo(clipFrames + 1), "a track line and every frame of the clip");
             Assert.That(lines[1], Does.Contain("key=1"), "the stream starts at a key frame");
+        });
+    }
+
+    [Test]
+    public void An_Opus_file_is_decoded_resampled_and_encoded_to_AAC_by_the_ffmpeg7_build()
+    {
+        Assert.That(_sections, Has.Length.EqualTo(Uris.Length));
+        string[] lines = _sections[4].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Frames 1024 samples at 48 kHz apart: 213333 ticks (rounded per frame).
+        long[] dts = lines.Skip(1).Select(l => long.Parse(l.Split(' ')[2]["dts=".Length..], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0], Does.StartWith("track Aac 48000Hz 2ch encoder=aac"));
+            Assert.That(lines, Has.Length.EqualTo(MaxFrames + 1));
+            Assert.That(dts.Zip(dts.Skip(1), (a, b) => b - a), Is.All.InRange(213_333, 213_334));
         });
     }
 }

@@ -43,10 +43,11 @@ internal sealed class RtspCamera : IDisposable
         }
     }
 
-    /// <summary>Starts a camera; with <paramref name="user"/> it asks for Basic credentials.</summary>
-    public static RtspCamera Start(string? user = null, string? password = null)
+    /// <summary>Starts a camera; with <paramref name="user"/> it asks for Basic credentials; with <paramref name="audio"/> (aac, pcma) it sends a tone too.</summary>
+    public static RtspCamera Start(string? user = null, string? password = null, string? audio = null)
     {
-        var camera = new RtspCamera(SourceErrorTests.FreePort(), user is null ? [] : ["--user", user, "--password", password ?? string.Empty]);
+        string[] arguments = [.. user is null ? [] : new[] { "--user", user, "--password", password ?? string.Empty }, .. audio is null ? [] : new[] { "--audio", audio }];
+        var camera = new RtspCamera(SourceErrorTests.FreePort(), arguments);
         camera.Launch();
         return camera;
     }

@@ -10,34 +10,14 @@ public sealed class ConsumerProjectTests
     [CancelAfter(240_000)]
     public async Task Fresh_project_restores_the_packages_from_a_folder_feed_and_streams_to_a_local_endpoint(CancellationToken cancellationToken)
     {
-        var feed = PackageFeed.Current;
-        var project = Path.Combine(feed.WorkDirectory, "consumer");
-        Directory.CreateDirectory(project);
-        feed.WriteNuGetConfig(project);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), Path.Combine(project, "Program.cs"));
-        File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="KvsProducer" Version="{feed.PackageVersion}" />
-                <PackageReference Include="KvsProducer.Media" Version="{feed.PackageVersion}" />
-                <PackageReference Include="KvsProducer.LocalEndpoint" Version="{feed.PackageVersion}" />
-              </ItemGroup>
-            </Project>
-            """);
-
-        var output = Path.Combine(project, "out");
+        var project = Path.Combine(PackageFeed.Current.WorkDirectory, "consumer");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await ProcessRunner.RunCheckedAsync("dotnet", ["build", "-c", "Release", "-o", output, "--disable-build-servers", "-nologo", "-v:q"], project, cancellationToken);
+        var program = await FreshProject.BuildAsync(project, "Consumer", await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), cancellationToken), [], cancellationToken);
+        var output = Path.GetDirectoryName(program)!;
         Assert.That(Path.Combine(output, "runtimes", "linux-arm64", "native", "libkvsmedia.so"), Does.Exist, "the portable app carries the arm64 library for a later move to a device");
 
         var built = clock.Elapsed;
-        var run = await ProcessRunner.RunAsync("dotnet", [Path.Combine(output, "Consumer.dll"), Path.Combine(project, "kvs-data")], project, cancellationToken);
+        var run = await ProcessRunner.RunAsync("dotnet", [program, Path.Combine(project, "kvs-data")], project, cancellationToken);
         await TestContext.Out.WriteLineAsync($"restore and build: {built.TotalSeconds:0.0} s, run: {(clock.Elapsed - built).TotalSeconds:0.0} s\n{run.Output}");
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
 

@@ -17,6 +17,15 @@ public sealed class ReadmeSnippetTests
     private static readonly Dictionary<string, SnippetRun> s_runs = new()
     {
         ["README.md#0"] = new(["testsrc:?size=320x240&rate=25"], NeedsEndpoint: true, InterruptAfter: TimeSpan.FromSeconds(6)),
+        ["README.md#1"] = new([], NeedsEndpoint: true, InterruptAfter: null)
+        {
+            Packages = [new("Microsoft.Extensions.DependencyInjection", "10.0.0"), new("Microsoft.Extensions.Configuration.Json", "10.0.0")],
+            Files = new Dictionary<string, string>
+            {
+                // What the snippet's comment shows.
+                ["appsettings.json"] = """{ "Kvs": { "Producer": { "Region": "us-west-2" }, "Stream": { "Name": "front-door", "CreateIfMissing": true } } }""",
+            },
+        },
         ["src/KvsProducer/README.md#0"] = new([$"file:{Path.Combine(Repository.Root, "tests", "data", "h264-640x480.h264")}?fps=25"], NeedsEndpoint: true, InterruptAfter: null),
         ["src/KvsProducer.Media/README.md#0"] = new(["testsrc:?size=320x240&rate=25"], NeedsEndpoint: true, InterruptAfter: null),
         ["src/KvsProducer.LocalEndpoint/README.md#0"] = new([], NeedsEndpoint: false, InterruptAfter: null),
@@ -38,7 +47,12 @@ public sealed class ReadmeSnippetTests
         var snippet = ReadmeSnippet.All().Single(s => s.Name == name);
         var run = s_runs[snippet.Name];
         var work = Path.Combine(PackageFeed.Current.WorkDirectory, "snippet-" + Regex.Replace(snippet.Name, "[^A-Za-z0-9]+", "-"));
-        var program = await BuildAsync(work, snippet.Code, cancellationToken);
+        var program = await BuildAsync(work, snippet.Code, cancellationToken, run.Packages);
+        foreach (var (file, content) in run.Files ?? new Dictionary<string, string>())
+        {
+            // Beside the program, where a project's build copies its appsettings.json.
+            await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(program)!, file), content, cancellationToken);
+        }
 
         await using var endpoint = run.NeedsEndpoint ? await EndpointHost.StartAsync(await BuildHostAsync(cancellationToken), Path.Combine(work, "endpoint-data"), cancellationToken) : null;
         var environment = new Dictionary<string, string>
@@ -81,34 +95,9 @@ public sealed class ReadmeSnippetTests
         }
     }
 
-    /// <summary>A console app with the snippet as its Program.cs and the three library packages.</summary>
-    private static async Task<string> BuildAsync(string project, string programSource, CancellationToken cancellationToken)
-    {
-        var feed = PackageFeed.Current;
-        Directory.CreateDirectory(project);
-        feed.WriteNuGetConfig(project);
-        var name = Path.GetFileName(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), programSource, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(project, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <AssemblyName>App</AssemblyName>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="KvsProducer" Version="{feed.PackageVersion}" />
-                <PackageReference Include="KvsProducer.Media" Version="{feed.PackageVersion}" />
-                <PackageReference Include="KvsProducer.LocalEndpoint" Version="{feed.PackageVersion}" />
-              </ItemGroup>
-            </Project>
-            """, cancellationToken);
-        var output = Path.Combine(project, "out");
-        await ProcessRunner.RunCheckedAsync("dotnet", ["build", "-c", "Release", "-o", output, "--disable-build-servers", "-nologo", "-v:q"], project, cancellationToken);
-        return Path.Combine(output, "App.dll");
-    }
+    /// <summary>A console app with the snippet as its Program.cs, the three library packages and those the plan names.</summary>
+    private static Task<string> BuildAsync(string project, string programSource, CancellationToken cancellationToken, IReadOnlyList<PackageReference>? otherPackages = null) =>
+        FreshProject.BuildAsync(project, "App", programSource, otherPackages ?? [], cancellationToken);
 
     private static async Task<string> BuildHostAsync(CancellationToken cancellationToken)
     {

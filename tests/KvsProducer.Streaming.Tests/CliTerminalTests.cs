@@ -45,6 +45,36 @@ public class CliTerminalTests
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not the 60 s --stop-timeout drain");
     }
 
+    [Test, CancelAfter(90_000)]
+    public async Task Kvs_upload_progress_bar_shows_the_persisted_share_below_100_until_acknowledged_with_an_eta()
+    {
+        // The file is read at once (Offline, big buffer) while a 40 kB/s uplink lets fragments through over
+        // about 5 s: a bar of bytes read (issue 13) showed 100 % from the start.
+        await using var proxy = new FreezableProxy { UploadBytesPerSecond = 40_000 };
+        await using var local = await LocalKvsFixture.StartAsync(o => o with { AdvertisedDataEndpoint = proxy.Url });
+        proxy.TargetPort = local.Kvs.Url.Port;
+        proxy.Start();
+        await using var tmux = await Tmux.StartAsync($"dotnet {Path.Combine(AppContext.BaseDirectory, "kvs.dll")} upload -s 'file:{RecordedClip.PathOf("h264-1280x720.h264")}?fps=25' -n tmuxup --create --start-time 2026-11-24T10:00:00Z --endpoint-url {local.Kvs.Url} --access-key AKID --secret-key s; echo EXIT=$?; sleep 60");
+
+        var screens = new List<string>();
+        string screen;
+        do
+        {
+            screen = await tmux.CaptureAsync();
+            screens.Add(screen);
+            await Task.Delay(250);
+        }
+        while (!screen.Contains("EXIT=", StringComparison.Ordinal) && screens.Count < 200);
+
+        var during = screens.Where(s => !s.Contains("EXIT=", StringComparison.Ordinal) && s.Contains("% persisted", StringComparison.Ordinal)).ToList();
+        Assert.That(screen, Does.Contain("EXIT=0"), screen);
+        Assert.That(during, Is.Not.Empty, "the bar was shown while uploading:\n" + screen);
+        Assert.That(during[0], Does.Not.Contain("100% persisted"), "not 100 % while fragments are unacknowledged:\n" + during[0]);
+        Assert.That(during, Has.Some.Contains("ETA 00:00:"), "an ETA from the persisted rate:\n" + string.Join("\n---\n", during));
+        Assert.That(screens.SelectMany(s => s.Split('\n')).Max(l => l.TrimEnd().Length), Is.LessThanOrEqualTo(80));
+        Assert.That(screen, Does.Contain("100% persisted"), "the summary, once everything is acknowledged:\n" + screen);
+    }
+
     /// <summary>A detached tmux server of its own with one 80×24 window running a shell command.</summary>
     private sealed class Tmux : IAsyncDisposable
     {

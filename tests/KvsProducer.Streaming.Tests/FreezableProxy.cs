@@ -6,7 +6,9 @@ namespace KvsProducer.Streaming.Tests;
 /// <summary>
 /// A loopback TCP proxy that can freeze: while frozen it reads and writes nothing, so the kernel buffers fill
 /// and the peers see a hung endpoint, as <c>kill -STOP</c> of the endpoint looks (issue 11). A connection a
-/// peer reset while frozen is reset on the other side too when the proxy thaws.
+/// peer reset while frozen is reset on the other side too when the proxy thaws. With <see cref="UploadBytesPerSecond"/>
+/// it is also a slow uplink: client-to-endpoint bytes trickle through with little queued on the way (a small
+/// receive buffer), as a narrow link in front of a router looks.
 /// </summary>
 internal sealed class FreezableProxy : IAsyncDisposable
 {
@@ -27,6 +29,9 @@ internal sealed class FreezableProxy : IAsyncDisposable
 
     /// <summary>Where connections go; set before the first connection arrives.</summary>
     public int TargetPort { get; set; }
+
+    /// <summary>Forward client-to-endpoint bytes no faster than this (null: as fast as they come). Set before Start.</summary>
+    public int? UploadBytesPerSecond { get; set; }
 
     /// <summary>Connections accepted so far.</summary>
     public int Connections { get; private set; }
@@ -60,19 +65,24 @@ internal sealed class FreezableProxy : IAsyncDisposable
 
             await _thawed.Task.WaitAsync(cancellationToken); // a frozen endpoint accepts in the kernel only
             Connections++;
+            if (UploadBytesPerSecond is not null)
+            {
+                client.ReceiveBufferSize = 2048; // little queued before the narrow link: what is not across is unacknowledged, as behind a router
+            }
+
             var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await server.ConnectAsync(new IPEndPoint(IPAddress.Loopback, TargetPort), cancellationToken);
             lock (_pumps)
             {
-                _pumps.Add(PumpAsync(client, server, cancellationToken));
+                _pumps.Add(PumpAsync(client, server, cancellationToken, UploadBytesPerSecond));
                 _pumps.Add(PumpAsync(server, client, cancellationToken));
             }
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to, CancellationToken cancellationToken)
+    private async Task PumpAsync(Socket from, Socket to, CancellationToken cancellationToken, int? bytesPerSecond = null)
     {
-        var buffer = new byte[16 * 1024];
+        var buffer = new byte[bytesPerSecond is { } rate ? Math.Clamp(rate / 20, 512, 16 * 1024) : 16 * 1024]; // about 50 ms of a slow link per read
         try
         {
             while (true)
@@ -87,6 +97,10 @@ internal sealed class FreezableProxy : IAsyncDisposable
                 }
 
                 await to.SendAsync(buffer.AsMemory(0, read), cancellationToken);
+                if (bytesPerSecond is { } limit)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds((double)read / limit), cancellationToken);
+                }
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)

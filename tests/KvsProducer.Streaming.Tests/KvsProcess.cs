@@ -10,6 +10,16 @@ internal static class KvsProcess
 {
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
+        using var process = Start(home, environment, arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts <c>kvs</c> with its output redirected; the caller reads it and waits (e.g. to signal it meanwhile).</summary>
+    public static Process Start(string home, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kvs.dll"));
         foreach (var argument in arguments)
@@ -30,10 +40,6 @@ internal static class KvsProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
+        return Process.Start(start)!;
     }
 }

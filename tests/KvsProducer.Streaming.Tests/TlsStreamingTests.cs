@@ -18,6 +18,6 @@ public class TlsStreamingTests
         await stream.StopAsync(cancellationToken);
 
         Assert.That(stream.GetMetrics().PersistedFrames, Is.EqualTo(50));
-        Assert.That(run.Errors, Is.Empty);
+        Assert.That(run.Errors.Select(e => e.Error.Message), Is.Empty);
     }
 }

@@ -62,3 +62,11 @@ frames h264-640x480-slices h264-640x480-slices.h264 h264
 # G.711 A-law 8 kHz mono as raw samples (tests cut 160-byte frames = 20 ms).
 $FF -bitexact -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 2 -t 3 -c:a aac -b:a 96k -f adts aac-48k-stereo.adts
 $FF -bitexact -f lavfi -i "sine=frequency=440:sample_rate=8000" -t 3 -c:a pcm_alaw -f alaw g711a-8k-mono.alaw
+
+# Media sources with audio (issue 12): an mp4 with H.264 + AAC (what a phone or camera records),
+# an Opus file (encoded to AAC by the source) and raw G.711 µ-law (passed through), 3 s each.
+$FF -bitexact -f lavfi -i "$SRC_480" -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 3 \
+  -c:v libx264 -preset veryfast -crf 32 -g 25 -sc_threshold 0 -bf 0 -pix_fmt yuv420p \
+  -c:a aac -b:a 96k -ac 2 -movflags +faststart h264-aac-640x480.mp4
+$FF -bitexact -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 2 -t 3 -c:a libopus -b:a 64k opus-48k-stereo.opus
+$FF -bitexact -f lavfi -i "sine=frequency=440:sample_rate=8000" -t 3 -c:a pcm_mulaw -f mulaw g711u-8k-mono.mulaw

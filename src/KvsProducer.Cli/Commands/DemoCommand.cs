@@ -29,7 +29,7 @@ internal static class DemoCommand
             {
                 var summary = await RunAsync(result.GetValue(output)!, OptionParsers.ParseDuration(result.GetValue(duration)!), cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(summary);
-            })
+            }, cancellationToken, summarize: null)
             : LocalEndpointHost.RefuseAsync("demo"));
         return command;
     }

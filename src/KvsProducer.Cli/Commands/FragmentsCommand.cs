@@ -67,7 +67,7 @@ internal static class FragmentsCommand
             }
 
             Console.WriteLine($"{fragments.Count} fragment(s)");
-        }));
+        }, cancellationToken, summarize: null));
 
         return command;
     }

@@ -64,7 +64,7 @@ internal static class GetMediaCommand
 
                 Console.WriteLine($"Wrote {total} bytes to {file.FullName}");
             }
-        }));
+        }, cancellationToken, summarize: null));
 
         return command;
     }

@@ -49,7 +49,7 @@ internal static class PackageCommand
             await using var frames = source.Open(result, OptionParsers.ParseStartTime(result.GetValue(startTime)!), options.FragmentDuration, paceToRealTime: false);
             var report = await PackageAsync(frames, result.GetValue(output)!, options, result.GetValue(trackName)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(result.GetValue(json) ? System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.PackageReport) : Summary(report));
-        }));
+        }, cancellationToken, summarize: null));
         return command;
     }
 
@@ -61,7 +61,7 @@ internal static class PackageCommand
     {
         var fragmenter = new MkvFragmenter(options with
         {
-            Tracks = [frames.Track with { Name = trackName }],
+            Tracks = [frames.Track with { Name = frames.Track.Kind == TrackKind.Video ? trackName : frames.Track.Name }, .. frames.Tracks.Skip(1)],
         });
 
         // Written beside the target and renamed at the end: a failed run never leaves a file that looks good.
@@ -99,7 +99,7 @@ internal static class PackageCommand
             File.Move(partial, output.FullName, overwrite: true);
             var (width, height) = fragmenter.PictureSize;
             return new PackageReport(output.FullName, fragmenter.FramesWritten, fragmenter.FragmentsStarted, fragmenter.FramesSkipped,
-                frames.Track.Codec.ToString(), width, height, new FileInfo(output.FullName).Length);
+                frames.Track.Kind == TrackKind.Audio ? frames.Track.AudioCodec.ToString() : frames.Track.Codec.ToString(), width, height, new FileInfo(output.FullName).Length);
         }
         catch
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 
 namespace KvsProducer.Cli.Commands;
 
@@ -18,8 +17,16 @@ internal static class StreamCommand
         var retention = new Option<string>("--retention") { Description = "Retention of a created stream (0 or ≥ 1h).", DefaultValueFactory = _ => "2h" };
         var fragmentDuration = new Option<string>("--fragment-duration") { Description = "Target fragment (key-frame interval when encoding).", DefaultValueFactory = _ => "2s" };
         var startTime = new Option<string?>("--start-time") { Description = "When the media began (epoch seconds or ISO-8601); default: now. The service refuses timestamps in the future." };
-        var stopTimeout = new Option<string>("--stop-timeout") { Description = "How long to wait for the last acknowledgement at the end.", DefaultValueFactory = _ => "30s" };
-        var json = new Option<bool>("--json") { Description = "Print the final summary as one JSON object (stdout)." };
+        // issue 11: the end waits as long as the upload moves; a slow link must not fail a healthy upload.
+        // Offline's default outlasts long outages (the fault suite's blackouts reach 150 s).
+        var stopTimeout = new Option<string>("--stop-timeout")
+        {
+            Description = "At the end, give up after this long without progress (no acknowledgement, no byte sent); a slow but moving upload is waited for.",
+            DefaultValueFactory = _ => upload ? "10m" : "30s",
+        };
+        var startTimeout = new Option<string>("--start-timeout") { Description = "Give up when the endpoint has not answered and the stream is not active within this long.", DefaultValueFactory = _ => "30s" };
+        var deadline = new Option<string?>("--deadline", "--max-wait") { Description = "At the end, give up after this long in all, even while the upload moves (default: no limit)." };
+        var json = new Option<bool>("--json") { Description = "Print the final summary as one JSON object (stdout), on every exit path (ExitCode and Error say how it ended)." };
 
         var command = upload
             ? new Command("upload", """
@@ -40,6 +47,8 @@ internal static class StreamCommand
         command.Add(retention);
         command.Add(fragmentDuration);
         command.Add(stopTimeout);
+        command.Add(startTimeout);
+        command.Add(deadline);
         command.Add(json);
         if (upload)
         {
@@ -51,75 +60,34 @@ internal static class StreamCommand
         {
             connection.AddTo(command);
         }
-        command.SetAction((result, cancellationToken) => CliErrors.RunAsync(command.Name, async () =>
+        command.SetAction((result, cancellationToken) =>
         {
-            var producerOptions = await connection.ResolveAsync(result, cancellationToken).ConfigureAwait(false);
-            var fragment = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!);
-            var start = result.GetValue(startTime) is { } text
-                ? OptionParsers.ParseStartTime(text)
-                : TimeSpan.FromMilliseconds(producerOptions.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-            await using var frames = source.Open(result, start, fragment, paceToRealTime: false);
-            var definition = new StreamDefinition(result.GetValue(streamName)!)
+            var run = new CliStreamRun(result.GetValue(streamName)!);
+            return CliErrors.RunAsync(command.Name, async () =>
             {
-                Mode = upload ? StreamingMode.Offline : StreamingMode.Realtime,
-                CreateIfMissing = result.GetValue(create),
-                Retention = OptionParsers.ParseDuration(result.GetValue(retention)!),
-                FragmentDuration = fragment,
-                Tracks = [frames.Track],
-            };
-            var report = await RunAsync(producerOptions, definition, frames, upload, OptionParsers.ParseDuration(result.GetValue(stopTimeout)!), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine(result.GetValue(json)
-                ? System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.StreamReport)
-                : StreamStatus.Format(report));
-
-            // README: an interrupted run exits 130, after the drain and the summary.
-            cancellationToken.ThrowIfCancellationRequested();
-        }));
-        return command;
-    }
-
-    /// <summary>Streams every frame of <paramref name="frames"/>, then drains; returns what was done.</summary>
-    public static async Task<StreamReport> RunAsync(ProducerOptions producerOptions, StreamDefinition definition, OpenedSource frames, bool upload, TimeSpan stopTimeout, CancellationToken cancellationToken)
-    {
-        await using var producer = new KinesisVideoProducer(producerOptions);
-        await using var stream = await producer.StartStreamAsync(definition, cancellationToken).ConfigureAwait(false);
-        var status = new StreamStatus(stream, () => frames.Progress);
-        var pacer = upload ? null : new FramePacer(producerOptions.TimeProvider);
-        var clock = Stopwatch.StartNew();
-        var period = TerminalLine.IsInteractive ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
-        await using (new Timer(_ => TerminalLine.Status(StreamStatus.Format(status.Report(clock.Elapsed))), null, period, period).ConfigureAwait(false))
-        {
-            try
-            {
-                await foreach (var frame in frames.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
+                var producerOptions = await connection.ResolveAsync(result, cancellationToken).ConfigureAwait(false);
+                var fragment = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!);
+                var limits = new StreamLimits(
+                    OptionParsers.ParseDuration(result.GetValue(startTimeout)!),
+                    OptionParsers.ParseDuration(result.GetValue(stopTimeout)!),
+                    result.GetValue(deadline) is { } total ? OptionParsers.ParseDuration(total) : null);
+                var start = result.GetValue(startTime) is { } text
+                    ? OptionParsers.ParseStartTime(text)
+                    : TimeSpan.FromMilliseconds(producerOptions.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+                await using var frames = source.Open(result, start, fragment, paceToRealTime: false);
+                var definition = new StreamDefinition(result.GetValue(streamName)!)
                 {
-                    if (pacer is not null)
-                    {
-                        await pacer.WaitAsync(frame.DecodingTime, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    status.OnFramePut(frame);
-                    _ = upload ? await stream.PutFrameAsync(frame, cancellationToken).ConfigureAwait(false) : stream.PutFrame(frame);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Ctrl+C is how a live stream usually ends: stop reading, but still send what is buffered.
-                TerminalLine.Message($"kvs: interrupted; sending what is buffered (up to --stop-timeout {stopTimeout.TotalSeconds:0.#} s)...");
-            }
-
-            using var stopping = new CancellationTokenSource(stopTimeout);
-            try
-            {
-                await stream.StopAsync(stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new KvsProducerException($"Stream '{stream.Name}': not every fragment was acknowledged within --stop-timeout {stopTimeout.TotalSeconds:0.#} s ({StreamStatus.Format(status.Report(clock.Elapsed))}).");
-            }
-        }
-
-        TerminalLine.Finish();
-        return status.Report(clock.Elapsed);
+                    Mode = upload ? StreamingMode.Offline : StreamingMode.Realtime,
+                    CreateIfMissing = result.GetValue(create),
+                    Retention = OptionParsers.ParseDuration(result.GetValue(retention)!),
+                    FragmentDuration = fragment,
+                    Tracks = frames.Tracks,
+                };
+                await run.RunAsync(producerOptions, definition, frames, upload, limits, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken,
+            outcome => run.PrintSummary(outcome, result.GetValue(json)));
+        });
+        return command;
     }
 }

@@ -7,6 +7,11 @@ internal static class MediaErrors
     {
         string name = spec.DisplayName;
         string ffmpeg = string.IsNullOrEmpty(nativeText) ? string.Empty : $" (FFmpeg: {nativeText})";
+        if (spec.Kind == SourceKind.Alsa && AudioErrors.Alsa(spec, status, ffmpeg) is { } capture)
+        {
+            return capture;
+        }
+
         return status switch
         {
             NativeStatus.NotFound => spec.Kind switch
@@ -29,9 +34,12 @@ internal static class MediaErrors
                 ? $"File '{spec.LocalPath}' is damaged or is not a video file{ffmpeg}: check it with 'ffprobe {spec.LocalPath}'."
                 : $"{name} sent data that does not parse{ffmpeg}."),
             NativeStatus.Unsupported => new(MediaErrorReason.UnsupportedFormat,
-                $"{name} cannot be used{ffmpeg}: H.264 and H.265 pass through; other video must be decodable by FFmpeg and is encoded with libx264 or h264_v4l2m2m (Encoder = {options.Encoder})."),
+                $"{name} cannot be used{ffmpeg}: H.264 and H.265 pass through; other video must be decodable by FFmpeg and is encoded with libx264 or h264_v4l2m2m (Encoder = {options.Encoder}); " +
+                $"AAC and G.711 audio pass through, other audio is encoded to AAC or G.711 (Audio = {options.Audio})."),
             NativeStatus.Timeout => new(MediaErrorReason.Timeout,
                 $"{name} sent nothing within the timeout (open {options.OpenTimeout.TotalSeconds:0.#} s, read {options.ReadTimeout.TotalSeconds:0.#} s){ffmpeg}: check that the source is streaming; raise OpenTimeout/ReadTimeout for slow cameras."),
+            NativeStatus.InvalidArgument when spec.AudioCodec is not null || options.Audio != SourceAudio.None => new(MediaErrorReason.InvalidUri,
+                $"{name}: a parameter was refused{ffmpeg}: check the audio codec (aac, alaw, mulaw), rate= (Hz) and channels= (1 or 2), and size=, rate= and format= for video."),
             NativeStatus.InvalidArgument => new(MediaErrorReason.InvalidUri,
                 $"{name}: a parameter was refused{ffmpeg}: check size=, rate= and format= against what the source supports (v4l2-ctl --list-formats-ext for cameras)."),
             NativeStatus.EndOfStream when spec.Kind == SourceKind.Rtsp => new(MediaErrorReason.Unreachable,

@@ -8,7 +8,8 @@ internal static class MediaUri
 {
     private const string Forms =
         "use testsrc:?size=1280x720&rate=30, v4l2:///dev/video0?size=1280x720&rate=30&format=h264|mjpeg|yuyv422, " +
-        "rtsp://user:pass@host/path?transport=tcp|udp, file:clip.mp4 (mp4, mkv, ts, raw .h264) or frames:dir?fps=25";
+        "rtsp://user:pass@host/path?transport=tcp|udp, file:clip.mp4 (mp4, mkv, ts, raw .h264, audio files), " +
+        "alsa:hw:1,0?rate=48000&channels=2&codec=aac|alaw|mulaw, sine:?rate=48000&channels=2&codec=aac or frames:dir?fps=25";
 
     public static SourceSpec Parse(string uri, MediaSourceOptions options)
     {
@@ -21,6 +22,8 @@ internal static class MediaUri
             "v4l2" => V4l2(uri, options),
             "rtsp" or "rtsps" => Rtsp(uri),
             "file" => File(uri),
+            "alsa" => AudioUri.Alsa(uri, options),
+            "sine" => AudioUri.Tone(uri, options),
             "frames" => throw new MediaSourceException(MediaErrorReason.InvalidUri,
                 $"'{uri}': the frames: source (one Annex-B frame per file) is read by KvsProducer's core, not by " +
                 "KvsProducer.Media: open it with KvsProducer.Sources.ElementaryStreamSources.Open."),
@@ -30,11 +33,22 @@ internal static class MediaUri
 
     private static SourceSpec TestPattern(string uri, MediaSourceOptions options)
     {
-        Dictionary<string, string> query = Query(uri, uri.IndexOf('?', StringComparison.Ordinal), ["size", "rate"]);
+        Dictionary<string, string> query = Query(uri, uri.IndexOf('?', StringComparison.Ordinal), ["size", "rate", "audio"]);
         (int width, int height) = options.Width > 0 ? (options.Width, options.Height) : Size(uri, query, "1280x720");
         int rate = options.FrameRate > 0 ? options.FrameRate : Rate(uri, query, 30);
         string graph = string.Create(CultureInfo.InvariantCulture, $"testsrc2=size={width}x{height}:rate={rate}");
-        return new SourceSpec(SourceKind.TestPattern, graph, "lavfi", [], uri, null);
+        string? audioCodec = null;
+        if (query.TryGetValue("audio", out string? audio))
+        {
+            // lavfi's outputs out0 and out1: the picture and a tone, each its own stream. Only when
+            // the URI asks: a test pattern is video unless audio= says otherwise.
+            var toneQuery = new Dictionary<string, string>(StringComparer.Ordinal) { ["codec"] = audio };
+
+            audioCodec = AudioUri.Codec(uri, toneQuery, options);
+            graph = string.Concat(graph, "[out0];", AudioUri.Graph(uri, [], options), "[out1]");
+        }
+
+        return new SourceSpec(SourceKind.TestPattern, graph, "lavfi", [], uri, null, audioCodec);
     }
 
     private static SourceSpec V4l2(string uri, MediaSourceOptions options)
@@ -131,8 +145,17 @@ internal static class MediaUri
         }
 
         string fullPath = Path.GetFullPath(path);
+        // Raw G.711 has no header for FFmpeg to probe: the extension names the format, read at
+        // G.711's own 8 kHz mono (FFmpeg's raw PCM demuxers default to 44.1 kHz).
+        string? format = Path.GetExtension(fullPath).ToLowerInvariant() switch
+        {
+            ".alaw" or ".al" => "alaw",
+            ".mulaw" or ".ulaw" or ".ul" => "mulaw",
+            _ => null,
+        };
         // "file:" keeps FFmpeg from reading a ':' in the name as a protocol.
-        return new SourceSpec(SourceKind.File, "file:" + fullPath, null, [], uri, fullPath);
+        KeyValuePair<string, string>[] rawOptions = format is null ? [] : [new("sample_rate", "8000"), new("ch_layout", "mono")];
+        return new SourceSpec(SourceKind.File, "file:" + fullPath, format, rawOptions, uri, fullPath);
     }
 
     /// <summary>The URI with any password replaced by ***, for messages and logs.</summary>
@@ -149,7 +172,7 @@ internal static class MediaUri
         return colon > 0 && colon < at ? string.Concat(uri.AsSpan(0, colon + 1), "***", uri.AsSpan(at)) : uri;
     }
 
-    private static Dictionary<string, string> Query(string uri, int question, string[] known)
+    internal static Dictionary<string, string> Query(string uri, int question, string[] known)
     {
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         if (question < 0)

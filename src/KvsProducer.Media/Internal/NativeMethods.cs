@@ -11,7 +11,7 @@ internal static unsafe partial class NativeMethods
     private const string Library = "kvsmedia";
 
     /// <summary>kvsmedia.h KVSMEDIA_ABI_VERSION this binding was written for.</summary>
-    internal const int AbiVersion = 1;
+    internal const int AbiVersion = 2;
 
     /// <summary>kvsmedia.h KVSMEDIA_NO_TIME.</summary>
     internal const long NoTime = long.MinValue;
@@ -31,6 +31,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_set_encode_option", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus SetEncodeOption(SourceHandle source, string key, string value);
 
+    [LibraryImport(Library, EntryPoint = "kvsmedia_source_set_audio_option", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus SetAudioOption(SourceHandle source, string key, string value);
+
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_set_timeouts")]
     internal static partial void SetTimeouts(SourceHandle source, long openTimeoutMicroseconds, long readTimeoutMicroseconds);
 
@@ -42,6 +45,18 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_extradata")]
     internal static partial NativeStatus GetExtradata(SourceHandle source, out nint data, out int size);
+
+    [LibraryImport(Library, EntryPoint = "kvsmedia_source_tracks")]
+    internal static partial NativeStatus GetTracks(SourceHandle source, out int hasVideo, out int hasAudio);
+
+    [LibraryImport(Library, EntryPoint = "kvsmedia_source_audio_info")]
+    internal static partial NativeStatus GetAudioInfo(SourceHandle source, out NativeAudioInfo info);
+
+    [LibraryImport(Library, EntryPoint = "kvsmedia_source_audio_extradata")]
+    internal static partial NativeStatus GetAudioExtradata(SourceHandle source, out nint data, out int size);
+
+    [LibraryImport(Library, EntryPoint = "kvsmedia_source_audio_encoder_name")]
+    internal static partial nint GetAudioEncoderName(SourceHandle source);
 
     // A returned const char* is declared nint; a string return would free static memory.
     [LibraryImport(Library, EntryPoint = "kvsmedia_source_encoder_name")]

@@ -9,6 +9,9 @@ internal struct NativePacket
     /// <summary>kvsmedia.h KVSMEDIA_PACKET_KEY.</summary>
     public const int KeyFlag = 1;
 
+    /// <summary>kvsmedia.h KVSMEDIA_PACKET_AUDIO: the packet belongs to the audio track.</summary>
+    public const int AudioFlag = 4;
+
     public nint Data;
     public int Size;
     public int Flags;

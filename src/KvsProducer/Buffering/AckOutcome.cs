@@ -9,9 +9,9 @@ internal enum AckOutcome
     /// <summary>The fragment already had this state (or a final one); nothing changed.</summary>
     Duplicate,
 
-    /// <summary>No buffered fragment has this timecode (kvs-protocol.md §4.5: ACK timestamp not in the view window).</summary>
+    /// <summary>No buffered fragment has this timecode (the official producers call this "ACK timestamp not in the view window").</summary>
     NotInView,
 
-    /// <summary>The acknowledgement belongs to a session that a newer one replaced; ignored (kvs-protocol.md §4.4, last line).</summary>
+    /// <summary>The acknowledgement belongs to a session that a newer one replaced; ignored (acknowledgements belong to the connection that sent the fragment).</summary>
     StaleSession,
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace KvsProducer.Buffering;
 
 /// <summary>
-/// Publishes the buffer metrics on a <see cref="Meter"/> with the official SDKs' names (parity.md §4) in
+/// Publishes the buffer metrics on a <see cref="Meter"/> with the official SDKs' names in
 /// OpenTelemetry spelling: <c>kvs.client.*</c> for the store, <c>kvs.stream.*</c> per stream (tag
 /// <c>kvs.stream</c> = stream name). All instruments are observable: the frame path pays nothing; values are
 /// read from snapshots when a listener collects.

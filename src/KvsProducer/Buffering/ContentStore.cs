@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace KvsProducer.Buffering;
 
 /// <summary>
-/// The producer-wide byte budget, held as pooled fixed-size segments (parity.md §2: one content store per
+/// The producer-wide byte budget, held as pooled fixed-size segments (as in the official producers: one content store per
 /// client shared by all streams). Streams rent segments as they buffer and return them when PERSISTED
 /// acknowledgements (or drops) free them, so memory in use follows what is buffered, not the budget.
 /// </summary>
@@ -14,7 +14,7 @@ namespace KvsProducer.Buffering;
 /// </remarks>
 internal sealed class ContentStore : IDisposable
 {
-    // parity.md §2 step 5: storage pressure below 5 % free; relieved at 10 % so it does not flap.
+    // As in the official producers: storage pressure below 5 % free; relieved at 10 % so it does not flap.
     private const double StoragePressureEnter = 0.95;
     private const double StoragePressureLeave = 0.90;
 

@@ -7,7 +7,7 @@ internal sealed record ContentStoreOptions
     /// stream's partly filled last segment wastes little of a small device's budget.</summary>
     public const int DefaultSegmentSize = 64 * 1024;
 
-    /// <summary>The byte budget shared by all streams (parity.md §1a: 1 MiB .. 10 GiB in the official SDKs).</summary>
+    /// <summary>The byte budget shared by all streams (1 MiB .. 10 GiB, as in the official SDKs).</summary>
     public long StorageSize { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>Size of one pooled segment; a power of two between 256 bytes and 16 MiB.</summary>

@@ -1,6 +1,6 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>The acknowledgement side (ARCHITECTURE.md §4 "ACK semantics", kvs-protocol.md §4.3-4.5).
+/// <summary>The acknowledgement side (acknowledgement events as the PutMedia reference describes them: https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_dataplane_PutMedia.html).
 /// Fragments are found by the Cluster Timecode the service echoes; acknowledgements of a session that a
 /// newer one replaced are ignored.</summary>
 internal sealed partial class ContentView
@@ -70,7 +70,7 @@ internal sealed partial class ContentView
     }
 
     /// <summary>
-    /// ERROR: by <paramref name="errorId"/> (kvs-protocol.md §4.4) the fragment is either resent by the next
+    /// ERROR: by <paramref name="errorId"/> (the ErrorId catalogue of the PutMedia reference, and the official producers' retry rules) the fragment is either resent by the next
     /// session (4000, 4003, 5000, 5001, unknown ids) or skipped: reported dropped with
     /// <see cref="FrameDropReason.ErrorAcknowledgement"/> and never sent again. A null or unknown
     /// <paramref name="fragmentTimecode"/> (the service sends -1 for unparseable MKV) applies to the fragment
@@ -109,6 +109,7 @@ internal sealed partial class ContentView
 
             if (ErrorAckPolicy.IsResent(errorId))
             {
+                Rec(fragment).Fragment &= ~FragmentState.Received; // the service failed it after all: it must be sent again
                 _resendFrom = _resendFrom < _tail ? fragment : Math.Min(_resendFrom, fragment);
                 return AckOutcome.Applied;
             }
@@ -117,7 +118,7 @@ internal sealed partial class ContentView
             EnqueueDrop(fragment, NextFragmentOrHead(fragment), FrameDropReason.ErrorAcknowledgement, errorId);
             if (fragment == _lastFragment)
             {
-                // parity.md §2: a skipped fragment still being built is skipped up to the next fragment start.
+                // As the official producers do: a skipped fragment still being built is skipped up to the next fragment start.
                 _acceptsContinuation = false;
             }
 
@@ -170,18 +171,61 @@ internal sealed partial class ContentView
 
     private AckOutcome MarkPersisted(long fragment)
     {
-        ref var record = ref Rec(fragment);
-        if ((record.Fragment & Done) != 0)
+        if (!Settle(fragment, confirmed: true))
         {
             return AckOutcome.Duplicate;
         }
 
-        record.Fragment |= FragmentState.Persisted;
-        _persistedFrames += NextFragmentOrHead(fragment) - fragment;
         TrimDone();
         ReleaseSegments();
         UpdatePressures();
         return AckOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Marks the fragment persisted and counts it, once. <paramref name="confirmed"/> false: the service RECEIVED it
+    /// whole on a session that ended before its PERSISTED came. The service stores what it received (a failure to
+    /// store would have been an ERROR acknowledgement), and sending it again would store it twice, so it is never
+    /// resent and counts as persisted, in <see cref="StreamBufferMetrics.PersistedUnconfirmedFrames"/> too. The
+    /// official producers likewise never roll back before a RECEIVED fragment while the service is reachable.
+    /// </summary>
+    private bool Settle(long fragment, bool confirmed)
+    {
+        ref var record = ref Rec(fragment);
+        if ((record.Fragment & Done) != 0)
+        {
+            return false;
+        }
+
+        record.Fragment |= FragmentState.Persisted;
+        long end = NextFragmentOrHead(fragment);
+        _persistedFrames += end - fragment;
+        _persistedBytes += OffsetOf(end) - record.Offset;
+        _persistedFragments++;
+        if (!confirmed)
+        {
+            _persistedUnconfirmedFrames += end - fragment;
+        }
+
+        return true;
+    }
+
+    /// <summary>True for a fragment the service RECEIVED whole whose PERSISTED has not come (yet).</summary>
+    private bool IsReceivedOnly(long fragment) => (Rec(fragment).Fragment & (FragmentState.Received | Done)) == FragmentState.Received;
+
+    /// <summary>At a new session: what earlier sessions got RECEIVED but not PERSISTED is settled as persisted, unconfirmed
+    /// (their PERSISTED cannot come any more: acknowledgements belong to the session that sent the fragment).</summary>
+    private void SettleReceivedOnly()
+    {
+        for (long f = _tail; f < _head; f = NextFragmentOrHead(f))
+        {
+            if (IsReceivedOnly(f))
+            {
+                Settle(f, confirmed: false);
+            }
+        }
+
+        TrimDone();
     }
 
     /// <summary>Binary search over the ring: fragment timecodes never decrease from tail to head.</summary>
@@ -276,7 +320,11 @@ internal sealed partial class ContentView
             return false;
         }
 
-        if ((Rec(_tail).Fragment & Done) == 0)
+        if (IsReceivedOnly(_tail))
+        {
+            Settle(_tail, confirmed: false); // the service has it whole: not a drop, whether or not its PERSISTED still comes
+        }
+        else if ((Rec(_tail).Fragment & Done) == 0)
         {
             EnqueueDrop(_tail, end, reason, 0);
         }

@@ -1,9 +1,9 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>Counters, rates and pressure signals (parity.md §4 names).</summary>
+/// <summary>Counters, rates and pressure signals (named as the official SDKs' stream metrics).</summary>
 internal sealed partial class ContentView
 {
-    // parity.md §2 step 5: buffer-duration pressure at 95 % of the buffer duration; relieved at 90 %.
+    // As in the official producers: buffer-duration pressure at 95 % of the buffer duration; relieved at 90 %.
     private const double BufferPressureEnter = 0.95;
     private const double BufferPressureLeave = 0.90;
 
@@ -11,7 +11,11 @@ internal sealed partial class ContentView
     private const double LatencyPressureLeave = 0.80;
 
     private long _putFrames;
+    private long _putBytes;
     private long _persistedFrames;
+    private long _persistedBytes;
+    private long _persistedFragments;
+    private long _persistedUnconfirmedFrames;
     private long _transferredBytes;
     private long _sessions;
     private long _bufferedAcks;
@@ -52,7 +56,29 @@ internal sealed partial class ContentView
                 LatencyPressures = _latencyPressure.Count,
                 PutFrames = _putFrames,
                 PersistedFrames = _persistedFrames,
+                PutBytes = _putBytes,
+                PersistedBytes = _persistedBytes,
+                PersistedFragments = _persistedFragments,
+                PersistedUnconfirmedFrames = _persistedUnconfirmedFrames,
             };
+        }
+    }
+
+    /// <summary>The store's clock (every wait about this view runs on it).</summary>
+    public TimeProvider Clock => _clock;
+
+    /// <summary>
+    /// Grows whenever the upload gets closer to drained: an acknowledgement applied (BUFFERING, RECEIVED,
+    /// PERSISTED) or frames given up (dropped or skipped). A drain that sees it unchanged is making no progress.
+    /// </summary>
+    public long ProgressMark
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bufferedAcks + _receivedAcks + _persistedAcks + _droppedFrames + _skippedFrames;
+            }
         }
     }
 
@@ -84,7 +110,7 @@ internal sealed partial class ContentView
     }
 
     /// <summary>Re-evaluates the pressure signals; state changes are queued and raised by Flush. Offline streams
-    /// have none (parity.md §2 step 5: the PIC checks them only for live streams).</summary>
+    /// have none (the official producers check them only for live streams).</summary>
     private void UpdatePressures()
     {
         if (Mode == StreamingMode.Offline)

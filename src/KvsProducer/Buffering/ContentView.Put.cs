@@ -128,6 +128,7 @@ internal sealed partial class ContentView
             _writing = false;
             _log.ReleaseFrom(_committedEnd);
             _putFrames++;
+            _putBytes += length;
             _frameRate.Add(1, _clock.GetTimestamp(), _clock);
             UpdatePressures();
         }
@@ -175,7 +176,7 @@ internal sealed partial class ContentView
         _store.SignalSpaceFreed();
     }
 
-    /// <summary>Offline: holds the producer gate and waits for space (parity.md §2 step 3: the PIC blocks on a
+    /// <summary>Offline: holds the producer gate and waits for space (as the official producers block on a
     /// condition variable until a PERSISTED ACK frees space or the timeout elapses).</summary>
     private async ValueTask<bool> WaitForSpaceAsync(FrameInfo frame, int maxPackagedBytes, CancellationToken cancellationToken)
     {
@@ -326,7 +327,7 @@ internal sealed partial class ContentView
             ObjectDisposedException.ThrowIf(_disposed, this);
             bool evicted = false;
 
-            // Bound 1, the buffer duration (parity.md §2 step 4): the view never spans more than BufferDuration.
+            // Bound 1, the buffer duration (as in the official producers): the view never spans more than BufferDuration.
             while (_tail < _head && ExceedsBufferDuration(frame))
             {
                 if (Mode == StreamingMode.Offline)
@@ -426,7 +427,7 @@ internal sealed partial class ContentView
 
             if (frame.StartsFragment && _lastFragment >= 0 && frame.FragmentTimecode <= _lastFragmentTimecode)
             {
-                throw new ArgumentException($"Fragment timecode {frame.FragmentTimecode} is not after the previous fragment's {_lastFragmentTimecode}: the service refuses it (kvs-protocol.md §5.1, ErrorId 4004) and acknowledgements could not be matched.", nameof(frame));
+                throw new ArgumentException($"Fragment timecode {frame.FragmentTimecode} is not after the previous fragment's {_lastFragmentTimecode}: the service refuses it (ErrorId 4004, FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS) and acknowledgements could not be matched.", nameof(frame));
             }
         }
     }

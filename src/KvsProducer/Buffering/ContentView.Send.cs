@@ -8,7 +8,7 @@ internal sealed partial class ContentView
     /// <summary>
     /// Starts a new upload session (one PutMedia connection) and returns its id. The previous session's
     /// sender must have stopped reading. The session's bytes are the stream header followed by the stored
-    /// frames from the rollback point, which is always a fragment start (parity.md §2 "Rollback on reconnect"):
+    /// frames from the rollback point, which is always a fragment start (the official producers' rollback on reconnect):
     /// <list type="bullet">
     /// <item>Offline: the oldest fragment not PERSISTED (everything unpersisted is resent).</item>
     /// <item>Realtime / NearRealtime: the oldest fragment not PERSISTED, but no further back than the replay
@@ -16,7 +16,8 @@ internal sealed partial class ContentView
     /// later than a fragment an ERROR acknowledgement asked to resend. Unpersisted fragments left before the
     /// rollback point are reported dropped (<see cref="FrameDropReason.ReplayWindowExceeded"/>).</item>
     /// </list>
-    /// Fragments already PERSISTED or skipped after the rollback point are stepped over while sending.
+    /// Fragments an earlier session got RECEIVED are never resent: they count as persisted (unconfirmed when their
+    /// PERSISTED did not come). Fragments already PERSISTED or skipped after the rollback point are stepped over while sending.
     /// </summary>
     public int StartSession()
     {
@@ -29,6 +30,7 @@ internal sealed partial class ContentView
                 throw new InvalidOperationException("The stream header is not set: call SetHeader with the MKV writer's header before starting a session.");
             }
 
+            SettleReceivedOnly(); // never resent: the service has them whole
             long start = RollbackPoint();
             while (_tail < start)
             {
@@ -180,16 +182,18 @@ internal sealed partial class ContentView
         }
     }
 
-    /// <summary>Completes when the session has bytes to read: at once if it has, else when a frame is committed
-    /// (one waiter: the session's sender). No allocation.</summary>
+    /// <summary>Completes when the session has bytes to read: at once if it has (or <see cref="WakeSender"/> was
+    /// called since the last wait), else when a frame is committed or the sender is woken (one waiter: the session's
+    /// sender). No allocation.</summary>
     public ValueTask WaitForDataAsync(int sessionId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             CheckSession(sessionId);
             StepOverDoneFragments();
-            if (_headerSent < _header.Length || _current < _head)
+            if (_headerSent < _header.Length || _current < _head || _wakeRequested)
             {
+                _wakeRequested = false;
                 return default;
             }
 
@@ -198,6 +202,18 @@ internal sealed partial class ContentView
         }
 
         return _dataSignal.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the sender's current or next <see cref="WaitForDataAsync"/> without data, so it re-checks stop and
+    /// rotation. Not lost when called just before the wait begins.</summary>
+    public void WakeSender()
+    {
+        lock (_gate)
+        {
+            _wakeRequested = true;
+        }
+
+        _dataSignal.Set();
     }
 
     private void CheckSession(int sessionId)

@@ -6,7 +6,7 @@ namespace KvsProducer.Buffering;
 /// <summary>
 /// One stream's buffer: the frames the MKV writer packaged into the <see cref="ContentStore"/>, their
 /// records, and the cursors and acknowledgement marks that decide what is sent, resent, freed or dropped
-/// (ARCHITECTURE.md §4, parity.md §2).
+/// (the design of the official producers' content store and content view, in their PIC library).
 /// </summary>
 /// <remarks>
 /// <para>Cursors are record indices that only grow: <c>tail ≤ current ≤ head</c>. tail = oldest record held,
@@ -20,7 +20,8 @@ namespace KvsProducer.Buffering;
 /// partly sent in the running session, is never dropped or freed: eviction takes a fragment only when it
 /// is fully sent, not touched at all, or no session is running.</item>
 /// <item>Every frame accepted by <see cref="CommitFrame"/> leaves the view exactly once: marked PERSISTED
-/// by an acknowledgement, or reported through <see cref="FramesDropped"/> with a reason.</item>
+/// by an acknowledgement (or RECEIVED by a session that ended before its PERSISTED: persisted, unconfirmed),
+/// or reported through <see cref="FramesDropped"/> with a reason.</item>
 /// <item>A segment is returned to the store only when every byte in it is below tail, below any byte in
 /// flight and below any dropped byte whose event has not been raised yet.</item>
 /// </list>
@@ -60,6 +61,7 @@ internal sealed partial class ContentView : IDisposable
     private bool _sessionActive;
     private int _headerSent;
     private bool _inFlight;
+    private bool _wakeRequested;
     private bool _inFlightHeader;
     private long _inFlightLength;
 
@@ -99,7 +101,7 @@ internal sealed partial class ContentView : IDisposable
 
     /// <summary>
     /// Keeps a copy of the stream header (EBML, Segment, Info, Tracks) that the MKV writer wrote once; every
-    /// session starts with it (ARCHITECTURE.md §4: a new session starts with a fresh MKV header).
+    /// session starts with it (every PutMedia request is one MKV segment, so a new session starts with a fresh MKV header).
     /// </summary>
     public void SetHeader(ReadOnlySpan<byte> header)
     {
@@ -167,7 +169,11 @@ internal sealed partial class ContentView : IDisposable
             while (_tail < _head)
             {
                 long end = NextFragmentOrHead(_tail);
-                if ((Rec(_tail).Fragment & Done) == 0)
+                if (IsReceivedOnly(_tail))
+                {
+                    Settle(_tail, confirmed: false);
+                }
+                else if ((Rec(_tail).Fragment & Done) == 0)
                 {
                     EnqueueDrop(_tail, end, FrameDropReason.StreamClosed, 0);
                 }

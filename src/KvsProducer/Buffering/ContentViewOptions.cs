@@ -1,6 +1,6 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>A stream's buffering rules (parity.md §1a, §5 for the official SDKs' defaults).</summary>
+/// <summary>A stream's buffering rules (defaults as in the official SDKs' StreamInfo).</summary>
 internal sealed record ContentViewOptions
 {
     /// <summary>The stream's name, used as the <c>kvs.stream</c> tag of its metrics.</summary>
@@ -18,10 +18,10 @@ internal sealed record ContentViewOptions
     public TimeSpan MaxLatency { get; init; } = TimeSpan.Zero;
 
     /// <summary>True when the stream has retention, so PERSISTED acknowledgements come. False: RECEIVED frees
-    /// the fragment instead, because PERSISTED never comes (kvs-protocol.md §4.3).</summary>
+    /// the fragment instead, because PERSISTED never comes (PutMedia reference: PERSISTED is sent only for streams that keep data).</summary>
     public bool KeepsData { get; init; } = true;
 
-    /// <summary>How long an Offline put waits for space before it fails (parity.md §5: 15 s in the official SDKs).</summary>
+    /// <summary>How long an Offline put waits for space before it fails (15 s in the official SDKs).</summary>
     public TimeSpan OfflineWaitTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option and the allowed range.</summary>

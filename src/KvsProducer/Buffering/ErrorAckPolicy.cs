@@ -1,6 +1,6 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>Whether an ERROR acknowledgement's fragment is sent again or given up (kvs-protocol.md §4.4).</summary>
+/// <summary>Whether an ERROR acknowledgement's fragment is sent again or given up (the ErrorId catalogue in the PutMedia reference: https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_dataplane_PutMedia.html).</summary>
 internal static class ErrorAckPolicy
 {
     /// <summary>

@@ -12,7 +12,8 @@ internal enum FragmentState : byte
     /// <summary>A BUFFERING acknowledgement came: the service got the fragment's first byte.</summary>
     Buffering = 2,
 
-    /// <summary>A RECEIVED acknowledgement came: the service got the whole fragment.</summary>
+    /// <summary>A RECEIVED acknowledgement came: the service got the whole fragment. Never resent: a new session
+    /// settles it as persisted (unconfirmed) if its PERSISTED did not come, and an ERROR asking to resend clears it.</summary>
     Received = 4,
 
     /// <summary>PERSISTED (or RECEIVED for a stream that keeps no data): done, never sent again, freed at the tail.</summary>

@@ -7,7 +7,7 @@ namespace KvsProducer.Buffering;
 /// <param name="Flags">The frame's flags.</param>
 /// <param name="StartsFragment">True when the writer opens a new Cluster (fragment) with this frame.</param>
 /// <param name="FragmentTimecode">For a fragment start: the Cluster Timecode exactly as written, which the
-/// service echoes in the ACK's FragmentTimecode (kvs-protocol.md §4.2, §6.5). Ignored otherwise.</param>
+/// service echoes in the ACK's FragmentTimecode (PutMedia reference: the Cluster Timecode as sent). Ignored otherwise.</param>
 internal readonly record struct FrameInfo(
     TimeSpan PresentationTime,
     TimeSpan DecodingTime,

@@ -1,6 +1,6 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>One frame in a view's ring (parity.md §2: the PIC's 48-byte ViewItem, here 64 bytes).</summary>
+/// <summary>One frame in a view's ring (the official producers' 48-byte ViewItem, here 64 bytes).</summary>
 /// <remarks>
 /// Fragment-wide state (<see cref="Fragment"/>, <see cref="NextFragment"/>) is kept on the record that
 /// starts the fragment; every record points at that start through <see cref="FragmentStart"/>.

@@ -2,7 +2,7 @@ namespace KvsProducer.Buffering;
 
 /// <summary>
 /// A threshold with hysteresis: it enters pressure at <c>enter</c> and leaves only at <c>leave</c>, so a
-/// level hovering around one threshold does not fire continuously (parity.md §6 complaint 3).
+/// level hovering around one threshold does not fire continuously (a common complaint about the official SDKs' buffer warnings).
 /// </summary>
 internal struct PressureSignal
 {

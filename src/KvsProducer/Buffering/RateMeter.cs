@@ -1,6 +1,6 @@
 namespace KvsProducer.Buffering;
 
-/// <summary>Events per second over windows of about one second, smoothed (the PIC's frame-rate EMA, parity.md §1a).</summary>
+/// <summary>Events per second over windows of about one second, smoothed (like the official producers' frame-rate moving average).</summary>
 internal struct RateMeter
 {
     private long _windowStart;

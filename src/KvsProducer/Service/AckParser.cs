@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace KvsProducer.Service;
 
 /// <summary>
-/// Parses the PutMedia ACK stream (kvs-protocol.md §4.1–4.2): JSON objects separated by newlines, arriving in pieces
+/// Parses the PutMedia ACK stream (the PutMedia API reference): JSON objects separated by newlines, arriving in pieces
 /// of any size. Append the de-chunked body bytes, then take ACKs with <see cref="TryRead"/> until it returns false.
 /// Tolerates whitespace and CRLF between objects, any field order, unknown fields (skipped, nested ones too), and
 /// numbers sent as strings (as the PIC parser does). Steady state allocates nothing per ACK except a fragment
@@ -15,12 +15,12 @@ namespace KvsProducer.Service;
 internal sealed class AckParser
 {
     /// <summary>
-    /// An ACK is ~130 bytes; the PIC rejects more than 1024 per piece (kvs-protocol.md §4.1). One unfinished object
+    /// An ACK is ~130 bytes; the PIC rejects more than 1024 per piece (the PutMedia API reference). One unfinished object
     /// larger than this is an error, not a reason to keep buffering.
     /// </summary>
     public const int MaxAckBytes = 16 * 1024;
 
-    // kvs-protocol.md §4.2: FragmentNumber is at most 128 characters.
+    // the PutMedia API reference: FragmentNumber is at most 128 characters.
     private const int MaxCachedFragmentNumber = 128;
     private const int FragmentNumberCacheSize = 4;
     private const int MaxExcerpt = 200;
@@ -174,7 +174,7 @@ internal sealed class AckParser
                     errorCode = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
                     break;
                 default:
-                    break; // unknown scalar field: ignored (kvs-protocol.md §4.1, the PIC skips unknown keys)
+                    break; // unknown scalar field: ignored (the PutMedia API reference, the PIC skips unknown keys)
             }
         }
 
@@ -249,7 +249,7 @@ internal sealed class AckParser
 
             if (reader.TryGetInt64(out var signed) && signed == -1)
             {
-                return FragmentAck.NoTimecode; // kvs-protocol.md §4.2: 4006 errors carry -1
+                return FragmentAck.NoTimecode; // the PutMedia API reference: 4006 errors carry -1
             }
         }
         else if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
@@ -289,7 +289,7 @@ internal sealed class AckParser
         throw Malformed("ErrorId is not an integer", _buffer.AsSpan(_start, _end - _start));
     }
 
-    // The doc's schematic example types FragmentNumber as a Long (kvs-protocol.md §4.2), so a number is accepted too.
+    // The doc's schematic example types FragmentNumber as a Long (the PutMedia API reference), so a number is accepted too.
     private string ParseFragmentNumber(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null)

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace KvsProducer.Service;
 
-/// <summary>Reads the ACKs of a PutMedia response body (kvs-protocol.md §4) from a duplex exchange.</summary>
+/// <summary>Reads the ACKs of a PutMedia response body (the PutMedia API reference) from a duplex exchange.</summary>
 internal static class AckStream
 {
     /// <summary>

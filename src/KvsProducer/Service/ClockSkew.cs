@@ -3,7 +3,7 @@ namespace KvsProducer.Service;
 /// <summary>
 /// The offset between the device clock and the service's, learnt from the server's <c>Date</c>
 /// header when a request is refused as expired or badly signed, and added to every later signing
-/// time. parity.md §6 #8: the official SDKs have no such correction (the PR for it was never
+/// time. The official SDKs have no such correction (the PR for it was never
 /// merged), so a device with a wrong clock cannot stream at all.
 /// </summary>
 internal sealed class ClockSkew

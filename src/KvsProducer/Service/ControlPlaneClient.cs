@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KvsProducer.Service;
 
 /// <summary>
-/// The KVS control plane as a producer uses it (kvs-protocol.md §2): DescribeStream, CreateStream,
+/// The KVS control plane as a producer uses it (the KVS API reference): DescribeStream, CreateStream,
 /// TagStream and GetDataEndpoint, as signed JSON POSTs over HttpClient. Throttling, 5xx and timeouts
 /// are retried with backoff (<see cref="RetryPolicy"/>); a refusal caused by the device clock is
 /// corrected from the server's Date header and retried once (<see cref="ClockSkew"/>); data
@@ -82,7 +82,7 @@ internal sealed class ControlPlaneClient : IDisposable
     /// <summary>The control-plane URL in use.</summary>
     public Uri ServiceUrl => _serviceUrl;
 
-    /// <summary>DescribeStream (kvs-protocol.md §2.2). ResourceNotFoundException when the stream does not exist.</summary>
+    /// <summary>DescribeStream (the KVS API reference). ResourceNotFoundException when the stream does not exist.</summary>
     /// <param name="stream">The stream's name, or its ARN (a value starting with <c>arn:</c>).</param>
     /// <param name="cancellationToken">Cancels the call and its retries.</param>
     public async Task<StreamDescription> DescribeStreamAsync(string stream, CancellationToken cancellationToken)
@@ -100,7 +100,7 @@ internal sealed class ControlPlaneClient : IDisposable
             ?? throw new KvsProducerException($"Kinesis Video Streams DescribeStream answered for '{stream}' without StreamInfo: the service URL {_serviceUrl} may not be a Kinesis Video Streams endpoint.");
     }
 
-    /// <summary>CreateStream (kvs-protocol.md §2.2); returns the new stream's ARN.</summary>
+    /// <summary>CreateStream (the KVS API reference); returns the new stream's ARN.</summary>
     public async Task<string> CreateStreamAsync(CreateStreamRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -130,7 +130,7 @@ internal sealed class ControlPlaneClient : IDisposable
             ?? throw new KvsProducerException($"Kinesis Video Streams CreateStream answered for '{request.StreamName}' without a StreamARN: the service URL {_serviceUrl} may not be a Kinesis Video Streams endpoint.");
     }
 
-    /// <summary>TagStream (kvs-protocol.md §2.2): adds or replaces the given tags.</summary>
+    /// <summary>TagStream (the KVS API reference): adds or replaces the given tags.</summary>
     /// <param name="stream">The stream's name, or its ARN.</param>
     /// <param name="tags">1–50 tags; keys 1–128 characters, values up to 256.</param>
     /// <param name="cancellationToken">Cancels the call and its retries.</param>
@@ -185,7 +185,7 @@ internal sealed class ControlPlaneClient : IDisposable
 
     internal static SocketsHttpHandler CreateHandler(ControlPlaneClientOptions options)
     {
-        // kvs-protocol.md §1.2: the C producer verifies peer and host and forces TLS ≥ 1.2.
+        // the official C producer: the C producer verifies peer and host and forces TLS ≥ 1.2.
         var tls = new SslClientAuthenticationOptions
         {
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
@@ -287,7 +287,7 @@ internal sealed class ControlPlaneClient : IDisposable
     {
         var credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
 
-        // kvs-protocol.md §1.3 step 1: host, X-Amz-Date, content-type: application/json, content-length;
+        // SigV4 as the official C producer computes it: host, X-Amz-Date, content-type: application/json, content-length;
         // the C producer also sends (and signs) its user-agent.
         var host = uri.Authority;
         var contentLength = body.Length.ToString(CultureInfo.InvariantCulture);
@@ -359,7 +359,7 @@ internal sealed class ControlPlaneClient : IDisposable
     private static string? FirstHeader(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
-    // kvs-protocol.md §2.1: the type is in x-amzn-ErrorType as "<Type>:<namespace>"; the message in the
+    // the KVS API reference: the type is in x-amzn-ErrorType as "<Type>:<namespace>"; the message in the
     // body's "Message" (or "message"). Without the header, the body's "__type" (Coral: "ns#Type").
     private static (string Type, string Message) ParseError(in Answer answer)
     {
@@ -412,7 +412,7 @@ internal sealed class ControlPlaneClient : IDisposable
         return body.Length > 300 ? text + "…" : text;
     }
 
-    // kvs-protocol.md §2.2 / §5.3: stream name 1–256 of [a-zA-Z0-9_.-]; an ARN is passed as StreamARN.
+    // the KVS API reference: stream name 1–256 of [a-zA-Z0-9_.-]; an ARN is passed as StreamARN.
     private static bool ValidateStream(string stream)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -8,11 +8,11 @@ internal sealed record ControlPlaneClientOptions
 
     /// <summary>
     /// The control-plane URL; null for <c>https://kinesisvideo.&lt;region&gt;.amazonaws.com</c>
-    /// (<c>.amazonaws.com.cn</c> in China) per kvs-protocol.md §1.1. Set it for a local endpoint.
+    /// (<c>.amazonaws.com.cn</c> in China) per the official C producer. Set it for a local endpoint.
     /// </summary>
     public Uri? ServiceUrl { get; init; }
 
-    /// <summary>Time for one attempt to complete (the PIC's control-plane default is 10 s, parity.md §5).</summary>
+    /// <summary>Time for one attempt to complete (the PIC's control-plane default is 10 s, the official SDKs).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Time to open a connection when the client makes its own handler (PIC default 5 s).</summary>
@@ -20,7 +20,7 @@ internal sealed record ControlPlaneClientOptions
 
     /// <summary>
     /// A PEM file of CA certificates to trust instead of the system store, for devices without one
-    /// (parity.md §6: CA-bundle path errors are a frequent device problem). Used when the client
+    /// (the official SDKs: CA-bundle path errors are a frequent device problem). Used when the client
     /// makes its own handler.
     /// </summary>
     public string? CaBundlePath { get; init; }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvsProducer.Service;
 
-// The JSON shapes of the control-plane operations a producer calls (kvs-protocol.md §2.2), kept in
+// The JSON shapes of the control-plane operations a producer calls (the KVS API reference), kept in
 // one file because together they are the wire schema: field names exactly as the service spells
 // them (PascalCase, "StreamARN", "APIName"), timestamps as epoch seconds (§2.1).
 
@@ -90,11 +90,11 @@ internal sealed record StreamDescription
     [JsonPropertyName("Version")]
     public string? Version { get; init; }
 
-    /// <summary>CREATING, ACTIVE, UPDATING or DELETING (kvs-protocol.md §2.2).</summary>
+    /// <summary>CREATING, ACTIVE, UPDATING or DELETING (the KVS API reference).</summary>
     [JsonPropertyName("Status")]
     public string Status { get; init; } = "";
 
-    /// <summary>Epoch seconds (kvs-protocol.md §2.1).</summary>
+    /// <summary>Epoch seconds (the KVS API reference).</summary>
     [JsonPropertyName("CreationTime")]
     public double? CreationTimeSeconds { get; init; }
 
@@ -128,7 +128,7 @@ internal sealed record CreateStreamRequest
     [JsonPropertyName("KmsKeyId")]
     public string? KmsKeyId { get; init; }
 
-    /// <summary>0 = no archive (kvs-protocol.md §2.2).</summary>
+    /// <summary>0 = no archive (the KVS API reference).</summary>
     [JsonPropertyName("DataRetentionInHours")]
     public int? DataRetentionInHours { get; init; }
 
@@ -143,7 +143,7 @@ internal sealed record CreateStreamResponse
     public string? StreamArn { get; init; }
 }
 
-/// <summary>POST /tagStream (what the C producer's "tagResource" posts, kvs-protocol.md §2.2).</summary>
+/// <summary>POST /tagStream (what the C producer's "tagResource" posts, the KVS API reference).</summary>
 internal sealed record TagStreamRequest
 {
     [JsonPropertyName("StreamName")]

@@ -5,10 +5,10 @@ namespace KvsProducer.Service;
 
 /// <summary>
 /// GetDataEndpoint results per (stream, API), kept for 40 minutes as the C producer does
-/// (kvs-protocol.md §1.1, parity.md §3: DEFAULT_ENDPOINT_CACHE_UPDATE_PERIOD), so reconnects do not
-/// spend the 5 TPS per-stream GetDataEndpoint budget (kvs-protocol.md §5.2). The uploader
+/// (the official C producer, the official SDKs: DEFAULT_ENDPOINT_CACHE_UPDATE_PERIOD), so reconnects do not
+/// spend the 5 TPS per-stream GetDataEndpoint budget (the KVS quotas). The uploader
 /// invalidates an entry when a connection to its endpoint fails, so a moved endpoint is looked up
-/// again at once instead of failing for 40 minutes (parity.md §6 #4: stale endpoints).
+/// again at once instead of failing for 40 minutes (the official SDKs: stale endpoints).
 /// </summary>
 internal sealed class EndpointCache
 {

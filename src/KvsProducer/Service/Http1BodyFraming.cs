@@ -8,7 +8,7 @@ internal enum Http1BodyKind
     /// <summary>No body (1xx, 204, 304).</summary>
     None,
 
-    /// <summary><c>Transfer-Encoding: chunked</c>: the PutMedia ACK stream (kvs-protocol.md §4.1).</summary>
+    /// <summary><c>Transfer-Encoding: chunked</c>: the PutMedia ACK stream (the PutMedia API reference).</summary>
     Chunked,
 
     /// <summary><c>Content-Length</c>: error bodies of the service.</summary>

@@ -21,7 +21,7 @@ internal enum Http1ChunkStep
 /// </summary>
 internal sealed class Http1ChunkedDecoder
 {
-    /// <summary>Bound on a chunk-size line including extensions; KVS sends none (kvs-protocol.md §8.2: <c>7e\r\n</c>).</summary>
+    /// <summary>Bound on a chunk-size line including extensions; KVS sends none (captured ACK chunks look like <c>7e\r\n</c>).</summary>
     public const int MaxChunkSizeLine = 128;
 
     /// <summary>Bound on the trailer section after the last chunk.</summary>

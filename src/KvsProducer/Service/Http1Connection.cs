@@ -12,8 +12,8 @@ namespace KvsProducer.Service;
 /// <summary>
 /// An HTTP/1.1 client connection over Socket (+ SslStream) for one duplex request at a time: the request body is
 /// chunked and written straight from the caller's memory while the response is read concurrently.
-/// toolchain.md "HTTP for PutMedia": SocketsHttpHandler cannot read an HTTP/1.1 response before the body is sent,
-/// so PutMedia (kvs-protocol.md §3.3: ACKs arrive during the upload) needs this hand-written client.
+/// as measured on .NET 10: SocketsHttpHandler cannot read an HTTP/1.1 response before the body is sent,
+/// so PutMedia (the PutMedia API reference: ACKs arrive during the upload) needs this hand-written client.
 /// One task may write (head, body, completion) while one other task reads (response head, body).
 /// </summary>
 internal sealed class Http1Connection : IDuplexHttpExchange
@@ -30,6 +30,9 @@ internal sealed class Http1Connection : IDuplexHttpExchange
     private const int WriteSlice = 64 * 1024;
 
     private readonly Socket _socket;
+
+    /// <inheritdoc/>
+    public long? UnacknowledgedSendBytes => _disposed ? null : SocketSendQueue.Length(_socket);
     private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly string _authority;
@@ -162,7 +165,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
         var refused = 0;
         foreach (var address in addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }; // kvs-protocol.md §3.4: TCP_NODELAY
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }; // TCP_NODELAY, as the official C producer sets it
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port), token).ConfigureAwait(false);
@@ -224,7 +227,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
 
     /// <summary>
     /// Writes the request line and headers. Adds <c>Host</c> and <c>Transfer-Encoding: chunked</c> unless given
-    /// (kvs-protocol.md §3.2), and <c>Expect: 100-continue</c> when <paramref name="expectContinue"/>: then read the
+    /// (the PutMedia API reference), and <c>Expect: 100-continue</c> when <paramref name="expectContinue"/>: then read the
     /// 100 with <see cref="ReadResponseHeadAsync(bool, CancellationToken)"/> (returnInformational) before writing the body.
     /// </summary>
     public async ValueTask SendRequestHeadAsync(string method, string pathAndQuery, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken, bool expectContinue = false)

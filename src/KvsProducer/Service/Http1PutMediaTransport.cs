@@ -1,6 +1,6 @@
 namespace KvsProducer.Service;
 
-/// <summary>PutMedia over HTTP/1.1, what the C producer uses (kvs-protocol.md §1.2): a new <see cref="Http1Connection"/> per request.</summary>
+/// <summary>PutMedia over HTTP/1.1, what the C producer uses (the official C producer): a new <see cref="Http1Connection"/> per request.</summary>
 internal sealed class Http1PutMediaTransport : IPutMediaTransport
 {
     private readonly HttpTransportOptions _options;

@@ -8,7 +8,7 @@ namespace KvsProducer.Service;
 /// </summary>
 internal static class Http1RequestHeadWriter
 {
-    // kvs-protocol.md §8.1 shows the PutMedia head: request line, the signed and unsigned headers, Expect if asked.
+    // The PutMedia head as the official C producer sends it: request line, the signed and unsigned headers, Expect if asked.
     public static byte[] Write(string method, string pathAndQuery, string authority, IReadOnlyList<KeyValuePair<string, string>> headers, bool expectContinue)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);

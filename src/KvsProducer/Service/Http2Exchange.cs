@@ -15,14 +15,18 @@ internal sealed class Http2Exchange : IDuplexHttpExchange
     private readonly TlsClientSettings _tls;
     private readonly HttpTransportOptions _options;
     private readonly CancellationTokenSource _abort = new();
+    private readonly HttpMessageInvoker _invoker;
+    private readonly Http2ConnectionOwner _connection;
     private Task<HttpResponseMessage>? _response;
     private HttpResponseMessage? _message;
     private PipeReader? _body;
     private bool _haveBuffer;
     private ReadOnlySequence<byte> _buffer;
 
-    public Http2Exchange(HttpRequestMessage request, DuplexBodyContent content, Uri endpoint, TlsClientSettings tls, HttpTransportOptions options)
+    public Http2Exchange(HttpRequestMessage request, DuplexBodyContent content, Uri endpoint, TlsClientSettings tls, HttpTransportOptions options, HttpMessageInvoker invoker, Http2ConnectionOwner connection)
     {
+        _invoker = invoker;
+        _connection = connection;
         _request = request;
         _content = content;
         _endpoint = endpoint;
@@ -30,10 +34,10 @@ internal sealed class Http2Exchange : IDuplexHttpExchange
         _options = options;
     }
 
-    public void Start(HttpMessageInvoker invoker, CancellationToken cancellationToken)
+    public void Start(CancellationToken cancellationToken)
     {
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
-        _response = invoker.SendAsync(_request, linked.Token);
+        _response = _invoker.SendAsync(_request, linked.Token);
         _response.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Dispose(), linked, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
@@ -219,9 +223,11 @@ internal sealed class Http2Exchange : IDuplexHttpExchange
         return null;
     }
 
-    /// <summary>HTTP/2 shares the TCP connection between streams: the request is cancelled (RST_STREAM), the connection stays.</summary>
+    /// <summary>The exchange's own connection is reset (RST): a cancelled stream alone (RST_STREAM) would still let the
+    /// DATA frames queued ahead of it reach the endpoint.</summary>
     public void Abort()
     {
+        _connection.Reset();
         _content.Abort(new ObjectDisposedException(nameof(Http2Exchange)));
         _abort.Cancel();
     }
@@ -237,6 +243,7 @@ internal sealed class Http2Exchange : IDuplexHttpExchange
 
         _message?.Dispose();
         _request.Dispose();
+        _invoker.Dispose();
         _abort.Dispose();
     }
 }

@@ -5,14 +5,14 @@ using System.Net.Sockets;
 namespace KvsProducer.Service;
 
 /// <summary>
-/// PutMedia over HTTP/2 through SocketsHttpHandler, which is duplex on HTTP/2 (toolchain.md "HTTP for PutMedia").
-/// Whether the real service offers h2 for PutMedia is unconfirmed (kvs-protocol.md §1.2), so this is an option, not
+/// PutMedia over HTTP/2 through SocketsHttpHandler, which is duplex on HTTP/2 (as measured on .NET 10).
+/// Whether the real service offers h2 for PutMedia is not documented, so this is an option, not
 /// the default. Requests must not carry HTTP/1.1 connection headers (Connection, Transfer-Encoding): they are dropped,
-/// so a SigV4 signature must not cover them on this transport. Stall detection uses HTTP/2 PING keep-alives.
+/// so a SigV4 signature must not cover them on this transport. Stall detection uses HTTP/2 PING keep-alives. Each
+/// exchange has its own connection, so one given up on can be reset without touching other streams' sessions.
 /// </summary>
 internal sealed class Http2PutMediaTransport : IPutMediaTransport
 {
-    private readonly HttpMessageInvoker _invoker;
     private readonly TlsClientSettings _tls;
     private readonly HttpTransportOptions _options;
 
@@ -22,26 +22,30 @@ internal sealed class Http2PutMediaTransport : IPutMediaTransport
         options.Validate();
         _options = options;
         _tls = TlsClientSettings.Create(string.Empty, options, SslApplicationProtocol.Http2);
+    }
+
+    /// <summary>A handler for one exchange: its own connection (see <see cref="Http2ConnectionOwner"/>).</summary>
+    private HttpMessageInvoker CreateInvoker(Http2ConnectionOwner connection)
+    {
         var handler = new SocketsHttpHandler
         {
-            ConnectTimeout = options.ConnectTimeout,
+            ConnectTimeout = _options.ConnectTimeout,
             SslOptions = _tls.Options,
-            EnableMultipleHttp2Connections = true,
-            // kvs-protocol.md §3.6: a PutMedia connection lives at most 45 minutes; new requests get fresh connections before that.
+            // The KVS quotas: a PutMedia connection lives at most 45 minutes; the uploader rotates sessions before that.
             PooledConnectionLifetime = TimeSpan.FromMinutes(40),
             AllowAutoRedirect = false,
             UseCookies = false,
             UseProxy = false,
-            ConnectCallback = ConnectAsync,
+            ConnectCallback = connection.ConnectAsync,
         };
-        if (options.StallTimeout is { } stall)
+        if (_options.StallTimeout is { } stall)
         {
             handler.KeepAlivePingDelay = stall;
             handler.KeepAlivePingTimeout = stall;
             handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
         }
 
-        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
     public async ValueTask<IDuplexHttpExchange> StartAsync(Uri endpoint, string method, string pathAndQuery, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
@@ -77,31 +81,21 @@ internal sealed class Http2PutMediaTransport : IPutMediaTransport
             }
         }
 
-        var exchange = new Http2Exchange(request, content, endpoint, _tls, _options);
-        exchange.Start(_invoker, cancellationToken);
-        await exchange.WaitForBodyStreamAsync(cancellationToken).ConfigureAwait(false);
-        return exchange;
-    }
-
-    // Our own connect so refused/timeout errors carry the same kinds as HTTP/1.1, and TCP_NODELAY is set.
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var connection = new Http2ConnectionOwner();
+        var exchange = new Http2Exchange(request, content, endpoint, _tls, _options, CreateInvoker(connection), connection);
+        exchange.Start(cancellationToken);
         try
         {
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            await exchange.WaitForBodyStreamAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            socket.Dispose();
+            await exchange.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+
+        return exchange;
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _invoker.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // each exchange disposes its own handler
 }

@@ -24,10 +24,10 @@ internal sealed class HttpResponseHead
 
     public bool IsInformational => StatusCode is >= 100 and < 200;
 
-    /// <summary>kvs-protocol.md §3.4: the C producer logs this id with every failure; so do we.</summary>
+    /// <summary>The official C producer logs this id with every failure; so do we.</summary>
     public string? RequestId => GetHeader("x-amzn-RequestId");
 
-    /// <summary>kvs-protocol.md §2.1: the service's error type (e.g. <c>NotAuthorizedException:...</c>) on non-200 responses.</summary>
+    /// <summary>The service's error type (e.g. <c>NotAuthorizedException:...</c>) on non-200 responses.</summary>
     public string? ErrorType => GetHeader("x-amzn-ErrorType");
 
     /// <summary>The server's clock (RFC 1123), used to correct clock skew when a signature is rejected as expired.</summary>

@@ -9,12 +9,12 @@ internal sealed record HttpTransportOptions
 {
     public static HttpTransportOptions Default { get; } = new();
 
-    /// <summary>DNS + TCP connect + TLS handshake must finish within this. kvs-protocol.md §3.4: curl's 5 s default.</summary>
+    /// <summary>DNS + TCP connect + TLS handshake must finish within this: the official C producer uses curl's 5 s default.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A write that makes no progress, or a read that receives no bytes, for this long fails with
-    /// <see cref="KvsTransportFailure.Stalled"/>; null disables it. kvs-protocol.md §3.4: curl aborts below 30 B/s over 30 s.
+    /// <see cref="KvsTransportFailure.Stalled"/>; null disables it. The official C producer has curl abort below 30 B/s over 30 s.
     /// </summary>
     public TimeSpan? StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -4,7 +4,7 @@ namespace KvsProducer.Service;
 
 /// <summary>
 /// One HTTP request whose body is still being written while its response is read (PutMedia: MKV up, ACKs down,
-/// kvs-protocol.md §3.3). One task writes, one task reads; the two sides never block each other.
+/// the PutMedia API reference). One task writes, one task reads; the two sides never block each other.
 /// </summary>
 internal interface IDuplexHttpExchange : IAsyncDisposable
 {
@@ -29,4 +29,10 @@ internal interface IDuplexHttpExchange : IAsyncDisposable
     /// connection's queued fragments arrive late, as duplicates). Pending reads and writes fail. Dispose still follows.
     /// </summary>
     void Abort();
+
+    /// <summary>
+    /// Request bytes written to the connection that the peer's TCP has not acknowledged yet (see
+    /// <see cref="SocketSendQueue"/>); null when the transport cannot tell.
+    /// </summary>
+    long? UnacknowledgedSendBytes => null;
 }

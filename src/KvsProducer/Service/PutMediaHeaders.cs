@@ -4,7 +4,7 @@ using KvsProducer.Auth;
 namespace KvsProducer.Service;
 
 /// <summary>
-/// The PutMedia request head as the C producer sends it (kvs-protocol.md §3.2, §8.1), signed with SigV4
+/// The PutMedia request head as the C producer sends it (the PutMedia API reference), signed with SigV4
 /// over the empty payload (§1.3 step 5: the streaming body is not hashed).
 /// </summary>
 internal static class PutMediaHeaders

@@ -2,7 +2,7 @@ namespace KvsProducer.Service;
 
 /// <summary>
 /// Exponential backoff with full jitter for transient failures (throttling, 5xx, timeouts).
-/// Defaults follow the PIC's retry strategy (parity.md §3 and §5: base 100 ms, doubling, cap 10 s,
+/// Defaults follow the PIC's retry strategy (the official SDKs: base 100 ms, doubling, cap 10 s,
 /// 5 retries per control-plane state).
 /// </summary>
 internal sealed record RetryPolicyOptions
@@ -20,7 +20,7 @@ internal sealed record RetryPolicyOptions
     public int MaxAttempts { get; init; } = 6;
 
     /// <summary>
-    /// Retry once with no delay before backing off (ARCHITECTURE.md §4: a connection that just
+    /// Retry once with no delay before backing off (the uploader's design: a connection that just
     /// dropped is usually back at once).
     /// </summary>
     public bool FirstRetryImmediate { get; init; } = true;

@@ -2,7 +2,7 @@ namespace KvsProducer.Service;
 
 /// <summary>
 /// The headers a signed request must carry, as <see cref="SigV4Signer"/> computed them
-/// (kvs-protocol.md §1.3 steps 1 and 7).
+/// (SigV4 as the official C producer computes it).
 /// </summary>
 /// <param name="AmzDate">The <c>X-Amz-Date</c> value (<c>yyyyMMddTHHmmssZ</c>) that was signed.</param>
 /// <param name="Authorization">The <c>Authorization</c> header value.</param>

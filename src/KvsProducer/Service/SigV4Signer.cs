@@ -7,7 +7,7 @@ using KvsProducer.Auth;
 namespace KvsProducer.Service;
 
 /// <summary>
-/// Header-based AWS Signature Version 4 (<c>AWS4-HMAC-SHA256</c>) as kvs-protocol.md §1.3 describes
+/// Header-based AWS Signature Version 4 (<c>AWS4-HMAC-SHA256</c>) as SigV4 as the official C producer computes it describes
 /// the C producer computing it. General enough (service name, which headers stay unsigned) to run
 /// AWS's published SigV4 test suite. Thread-safe; the only allocations per signature are the two
 /// strings it returns (the canonical request is built in pooled buffers, hashes live on the stack),
@@ -15,17 +15,17 @@ namespace KvsProducer.Service;
 /// </summary>
 internal sealed class SigV4Signer
 {
-    /// <summary>The SigV4 service name of every KVS API, PutMedia included (kvs-protocol.md §1.1).</summary>
+    /// <summary>The SigV4 service name of every KVS API, PutMedia included (the official C producer).</summary>
     public const string KinesisVideoService = "kinesisvideo";
 
-    /// <summary>Hex SHA-256 of the empty string: the payload hash of streaming PutMedia (kvs-protocol.md §1.3 step 5).</summary>
+    /// <summary>Hex SHA-256 of the empty string: the payload hash of streaming PutMedia (SigV4 as the official C producer computes it).</summary>
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private const string Terminator = "aws4_request";
     private const int HashSize = 32;
 
-    // kvs-protocol.md §1.3 step 4: the C producer leaves exactly these out of the signature
+    // SigV4 as the official C producer computes it: the C producer leaves exactly these out of the signature
     // (exact-name comparisons); everything else present is signed.
     private static readonly string[] KinesisVideoUnsigned = ["authorization", "content-type", "content-length", "x-amz-security-token"];
 
@@ -69,7 +69,7 @@ internal sealed class SigV4Signer
     }
 
     /// <summary>
-    /// The C producer's unsigned headers (kvs-protocol.md §1.3 step 4). Extend it for a transport that
+    /// The C producer's unsigned headers (SigV4 as the official C producer computes it). Extend it for a transport that
     /// drops headers on the wire, e.g. HTTP/2 has no <c>connection</c> or <c>transfer-encoding</c>.
     /// </summary>
     public static IReadOnlyCollection<string> KinesisVideoUnsignedHeaders => KinesisVideoUnsigned;
@@ -82,7 +82,7 @@ internal sealed class SigV4Signer
 
     /// <summary>
     /// Signs a request whose payload is <paramref name="payload"/> (the JSON body of a control-plane
-    /// call; empty for streaming PutMedia, whose body is not hashed — kvs-protocol.md §1.3 step 5).
+    /// call; empty for streaming PutMedia, whose body is not hashed — SigV4 as the official C producer computes it).
     /// </summary>
     /// <param name="method">The HTTP method (POST).</param>
     /// <param name="path">The URL path as sent (already percent-encoded); empty means <c>/</c>.</param>
@@ -143,7 +143,7 @@ internal sealed class SigV4Signer
             Span<byte> canonicalHash = stackalloc byte[HashSize];
             canonical.Hash(canonicalHash);
 
-            // kvs-protocol.md §1.3 step 6: AWS4-HMAC-SHA256 \n date \n scope \n hex(sha256(canonical request)).
+            // SigV4 as the official C producer computes it: AWS4-HMAC-SHA256 \n date \n scope \n hex(sha256(canonical request)).
             Span<byte> stringToSign = stackalloc byte[Algorithm.Length + 1 + 16 + 1 + ScopeLength() + 1 + 2 * HashSize];
             var written = WriteAscii(stringToSign, Algorithm);
             stringToSign[written++] = (byte)'\n';
@@ -235,7 +235,7 @@ internal sealed class SigV4Signer
 
     private string BuildAuthorization(string accessKeyId, ReadOnlySpan<char> date, ReadOnlySpan<char> signedHeaders, ReadOnlySpan<byte> signature)
     {
-        // kvs-protocol.md §1.3 step 7.
+        // SigV4 as the official C producer computes it.
         const string CredentialPart = " Credential=";
         const string SignedHeadersPart = ", SignedHeaders=";
         const string SignaturePart = ", Signature=";
@@ -271,7 +271,7 @@ internal sealed class SigV4Signer
             return cached.Key;
         }
 
-        // kvs-protocol.md §1.3 step 6: HMAC chain "AWS4"+secret → date → region → service → aws4_request.
+        // SigV4 as the official C producer computes it: HMAC chain "AWS4"+secret → date → region → service → aws4_request.
         var secretBytes = new byte[4 + Encoding.UTF8.GetByteCount(secret)];
         "AWS4"u8.CopyTo(secretBytes);
         Encoding.UTF8.GetBytes(secret, secretBytes.AsSpan(4));
@@ -324,7 +324,7 @@ internal sealed class SigV4Signer
     private sealed record SigningKey(string Date, string Secret, byte[] Key);
 
     /// <summary>
-    /// The canonical request (kvs-protocol.md §1.3 step 3) written into a pooled char buffer:
+    /// The canonical request (SigV4 as the official C producer computes it) written into a pooled char buffer:
     /// method, path, sorted query, sorted lower-case headers with trimmed values, signed-header list,
     /// payload hash.
     /// </summary>

@@ -16,13 +16,25 @@ internal sealed partial class StreamUploader
         private readonly TaskCompletionSource _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Completes when the service answered 200: only then is body data written (as the embedded SDK does,
-        /// kvs-protocol.md §3.3), so connections to a hung endpoint queue no fragments that could arrive later as duplicates.</summary>
+        /// the PutMedia API reference), so connections to a hung endpoint queue no fragments that could arrive later as duplicates.</summary>
         public Task Accepted => _accepted.Task;
 
         /// <summary>True once the service confirmed a fragment in this session (RECEIVED or PERSISTED): resets the backoff.</summary>
         public bool Progressed { get; private set; }
 
         public async Task RunAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await ReadAsync(exchange, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                owner._ackSignal.Set(); // a sender waiting for the last acknowledgement learns that no more will come
+            }
+        }
+
+        private async Task ReadAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
         {
             var head = await ReadHeadAsync(exchange, cancellationToken).ConfigureAwait(false);
             if (head.StatusCode != 200)
@@ -39,6 +51,7 @@ internal sealed partial class StreamUploader
             }
 
             Interlocked.Exchange(ref owner._oldestUnacknowledgedSendTicks, -1); // the endpoint answered: not stale
+            Interlocked.Exchange(ref owner._lastAckTicks, owner._context.TimeProvider.GetTimestamp());
             _accepted.TrySetResult();
 
             await foreach (var ack in exchange.ReadAcksAsync(cancellationToken).ConfigureAwait(false))
@@ -71,7 +84,7 @@ internal sealed partial class StreamUploader
             }
         }
 
-        /// <summary>Why the session ended when the response did (kvs-protocol.md §4.3: every ERROR ack ends the connection).</summary>
+        /// <summary>Why the session ended when the response did (the PutMedia API reference: every ERROR ack ends the connection).</summary>
         public KvsProducerException EndReason() => _lastError is { } error
             ? new KvsProducerException($"Stream '{owner._stream.Name}': the service sent ERROR {error.ErrorId} {error.ErrorCode} for the fragment at {error.FragmentTimecode} and closed the connection; resuming on a new one.{ErrorAckAdvice.For(error.ErrorId ?? 0)}")
             : new KvsProducerException(_ended
@@ -98,7 +111,7 @@ internal sealed partial class StreamUploader
             return text.ToString();
         }
 
-        /// <summary>The "message" of a JSON error body (kvs-protocol.md §2.1), else the body itself.</summary>
+        /// <summary>The "message" of a JSON error body (the KVS API reference), else the body itself.</summary>
         private static string ServiceMessage(string body)
         {
             try

@@ -9,14 +9,14 @@ namespace KvsProducer.Service;
 /// <summary>
 /// Sends one stream's buffered MKV to Kinesis Video Streams: one PutMedia session at a time, each
 /// starting with the stream header at a fragment start (the view's rollback rule), body written from
-/// stored memory while ACKs are read on the same connection (kvs-protocol.md §3–4). Reconnects on any
+/// stored memory while ACKs are read on the same connection (the PutMedia API reference). Reconnects on any
 /// failure with full-jitter backoff (first retry immediate), reconnects a stale connection, rotates the
 /// connection before the service's 45-minute limit and before credentials expire, and on stop drains
 /// the buffer and waits for the last acknowledgement.
 /// </summary>
 internal sealed partial class StreamUploader : IAsyncDisposable
 {
-    /// <summary>kvs-protocol.md §3.6: the PIC rotates well before the 45-minute limit (ErrorId 4003).</summary>
+    /// <summary>The official producers rotate well before the service's 45-minute connection limit (ErrorId 4003).</summary>
     internal static readonly TimeSpan DefaultMaxSessionAge = TimeSpan.FromMinutes(40);
 
     /// <summary>Rotate this long before credentials expire, so no request is signed with dying keys.</summary>
@@ -37,10 +37,13 @@ internal sealed partial class StreamUploader : IAsyncDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly AsyncSignal _ackSignal = new();
     private readonly DateTimeOffset _producerStart;
-    private CancellationTokenSource _wake = new();
     private volatile bool _stopping;
     private Task? _loop;
     private long _oldestUnacknowledgedSendTicks = -1;
+    private long _writePendingSince = -1;
+    private long _lastAckTicks;
+    private long _acks;
+    private long _sessionWritten;
 
     public StreamUploader(KinesisVideoStream stream, StreamUploaderContext context, ILogger logger)
     {
@@ -88,7 +91,6 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         }
 
         _lifetime.Dispose();
-        _wake.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -179,15 +181,18 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         Sessions++;
         // The request head counts as sent data: no 200 within ConnectionStaleAfter makes the session stale too.
         Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, _context.TimeProvider.GetTimestamp());
+        Interlocked.Exchange(ref _sessionWritten, 0);
         var reader = new SessionAckReader(this, sessionId);
         var readTask = reader.RunAsync(exchange, session.Token);
         var rotateAt = RotationTime(credentials, now);
+        // One timer per session wakes a waiting sender at rotation time; stop wakes it too (Wake): no timer per wait.
+        using var rotationWake = _context.TimeProvider.CreateTimer(static view => ((ContentView)view!).WakeSender(), _view, rotateAt - now, Timeout.InfiniteTimeSpan);
         Log.SessionStarted(_logger, _stream.Name, endpoint, sessionId);
         var endedCleanly = false;
         try
         {
             var writeTask = WriteAsync(exchange, sessionId, rotateAt, reader.Accepted, session.Token);
-            var first = await Task.WhenAny(writeTask, readTask, WatchStalenessAsync(session.Token)).ConfigureAwait(false);
+            var first = await Task.WhenAny(writeTask, readTask, WatchStalenessAsync(exchange, session.Token)).ConfigureAwait(false);
             if (first == readTask && readTask.IsCompletedSuccessfully && _stopping)
             {
                 // Stopping: the service may close its response the moment our body ends, before the
@@ -266,6 +271,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
 
             if (_view.TryRead(sessionId, MaxChunk, out var data))
             {
+                Interlocked.Exchange(ref _writePendingSince, _context.TimeProvider.GetTimestamp());
                 try
                 {
                     await exchange.WriteBodyAsync(data, cancellationToken).ConfigureAwait(false);
@@ -275,8 +281,13 @@ internal sealed partial class StreamUploader : IAsyncDisposable
                     _view.AdvanceSent(sessionId, 0); // nothing confirmed: the next session resends it
                     throw;
                 }
+                finally
+                {
+                    Interlocked.Exchange(ref _writePendingSince, -1);
+                }
 
                 _view.AdvanceSent(sessionId, data.Length);
+                Interlocked.Add(ref _sessionWritten, data.Length);
                 Interlocked.CompareExchange(ref _oldestUnacknowledgedSendTicks, _context.TimeProvider.GetTimestamp(), -1);
                 continue;
             }
@@ -287,17 +298,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
                 return WriteEnding.Stopped;
             }
 
-            var wake = _wake;
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wake.Token);
-            linked.CancelAfter(TimeSpan.FromSeconds(1)); // re-check rotation and stop regularly
-            try
-            {
-                await _view.WaitForDataAsync(sessionId, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // woken up by stop, or the periodic re-check
-            }
+            // Woken by a committed frame, by stop (Wake) or at rotation time (the session's timer): nothing allocated per wait.
+            await _view.WaitForDataAsync(sessionId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -318,15 +320,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
                 return IsDrained();
             }
 
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            linked.CancelAfter(TimeSpan.FromMilliseconds(500));
-            try
-            {
-                await _ackSignal.WaitAsync(linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
+            // Set by every acknowledgement and when the response ends (SessionAckReader): no polling timer.
+            await _ackSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -334,8 +329,17 @@ internal sealed partial class StreamUploader : IAsyncDisposable
 
     private bool IsDrained() => _view.IsFullyAcknowledged;
 
-    /// <summary>Fails when data sent has had no acknowledgement for ConnectionStaleAfter (kvs-protocol.md §3.6).</summary>
-    private async Task WatchStalenessAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Fails when the connection is stale: data was sent and nothing acknowledged it for ConnectionStaleAfter
+    /// (the official producers' rule: no BUFFERING for data older than the limit). The time counts only while the
+    /// socket takes what we write: on a link slower than the stream, writes wait for the link and the data ahead
+    /// of a fragment is still in the queue, so its acknowledgement is late without anything being wrong (issue 11:
+    /// on a slow link every reconnect restarted fragments the old connection was still sending). A write that
+    /// waits for ConnectionStaleAfter with no acknowledgement meanwhile is stale too: the link carries nothing.
+    /// Where the kernel tells how much of what we wrote the peer has not received yet (Linux), the time does not
+    /// count while that queue drains either: the bytes ahead of the unanswered fragment are still crossing the link.
+    /// </summary>
+    private async Task WatchStalenessAsync(IDuplexHttpExchange exchange, CancellationToken cancellationToken)
     {
         var staleAfter = _stream.Definition.ConnectionStaleAfter;
         if (staleAfter <= TimeSpan.Zero)
@@ -345,11 +349,42 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         }
 
         var period = TimeSpan.FromMilliseconds(Math.Clamp(staleAfter.TotalMilliseconds / 4, 50, 1000));
+        var clock = _context.TimeProvider;
+        var unanswered = TimeSpan.Zero; // time with data unacknowledged while the socket was taking writes
+        long acks = Interlocked.Read(ref _acks);
+        long last = clock.GetTimestamp();
+        long delivered = 0;
         while (true)
         {
-            await Task.Delay(period, _context.TimeProvider, cancellationToken).ConfigureAwait(false);
-            var since = Interlocked.Read(ref _oldestUnacknowledgedSendTicks);
-            if (since >= 0 && _context.TimeProvider.GetElapsedTime(since) > staleAfter)
+            await Task.Delay(period, clock, cancellationToken).ConfigureAwait(false);
+            long now = clock.GetTimestamp();
+            var elapsed = clock.GetElapsedTime(last, now);
+            last = now;
+            long seen = Interlocked.Read(ref _acks);
+            if (seen != acks || Interlocked.Read(ref _oldestUnacknowledgedSendTicks) < 0)
+            {
+                acks = seen;
+                unanswered = TimeSpan.Zero;
+                continue;
+            }
+
+            long pending = Interlocked.Read(ref _writePendingSince);
+            if (pending < 0)
+            {
+                // Draining: the peer's TCP took more of what we wrote since the last look, and some is still queued.
+                var queued = exchange.UnacknowledgedSendBytes;
+                long nowDelivered = Interlocked.Read(ref _sessionWritten) - (queued ?? 0);
+                bool draining = queued > 0 && nowDelivered > delivered;
+                delivered = nowDelivered;
+                unanswered += draining ? TimeSpan.Zero : elapsed;
+            }
+            else if (clock.GetElapsedTime(pending, now) > staleAfter && clock.GetElapsedTime(Math.Max(pending, Interlocked.Read(ref _lastAckTicks)), now) > staleAfter)
+            {
+                throw new KvsProducerException(
+                    $"Stream '{_stream.Name}': a write waited {staleAfter.TotalSeconds:0.#} s with no acknowledgement (ConnectionStaleAfter): the connection is stale; reconnecting.");
+            }
+
+            if (unanswered > staleAfter)
             {
                 throw new KvsProducerException(
                     $"Stream '{_stream.Name}': no acknowledgement for data sent {staleAfter.TotalSeconds:0.#} s ago (ConnectionStaleAfter): the connection is stale; reconnecting.");
@@ -357,12 +392,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         }
     }
 
-    private void Wake()
-    {
-        var previous = Interlocked.Exchange(ref _wake, new CancellationTokenSource());
-        previous.Cancel();
-        previous.Dispose();
-    }
+    private void Wake() => _view.WakeSender();
 
     private void OnAck(FragmentAck ack, int sessionId)
     {
@@ -378,6 +408,8 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         if (ack.EventType != FragmentAckEventType.Idle)
         {
             Interlocked.Exchange(ref _oldestUnacknowledgedSendTicks, -1);
+            Interlocked.Exchange(ref _lastAckTicks, _context.TimeProvider.GetTimestamp());
+            Interlocked.Increment(ref _acks);
         }
 
         if (ack.EventType == FragmentAckEventType.Error)

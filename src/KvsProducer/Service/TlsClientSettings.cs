@@ -6,7 +6,7 @@ using System.Text;
 namespace KvsProducer.Service;
 
 /// <summary>
-/// Builds the TLS client settings both transports use: TLS 1.2 or 1.3 (kvs-protocol.md §1.2: the C producer forces
+/// Builds the TLS client settings both transports use: TLS 1.2 or 1.3 (the official C producer: the C producer forces
 /// ≥ 1.2 and verifies peer and host), SNI, an optional CA bundle and an optional client certificate; and keeps the
 /// reason a server certificate was rejected so the error can say it.
 /// </summary>

@@ -6,7 +6,7 @@ public static class FrameSourceExtensions
     /// <summary>
     /// Puts every frame of <paramref name="source"/> into <paramref name="stream"/> until the source ends
     /// or <paramref name="cancellationToken"/> is cancelled; cancelling ends the copy, not the stream: the
-    /// method returns normally, and <see cref="KinesisVideoStream.StopAsync"/> then sends what is buffered.
+    /// method returns normally, and <see cref="KinesisVideoStream.StopAsync(CancellationToken)"/> then sends what is buffered.
     /// With <paramref name="stampWithWallClock"/> (the default) the first frame is stamped with the current
     /// time and the others keep their spacing — what a live camera needs for absolute timecodes; otherwise
     /// the source's own timestamps are kept (recordings with their original times).

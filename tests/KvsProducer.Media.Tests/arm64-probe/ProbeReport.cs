@@ -18,20 +18,34 @@ internal static class ProbeReport
         Encoder = H264Encoder.Libx264,
         EncoderThreads = 1,
         KeyFrameInterval = TimeSpan.FromSeconds(1),
+        Audio = SourceAudio.Auto,
     };
 
     public static async Task<string> WriteAsync(string uri, int maxFrames)
     {
         var report = new StringBuilder();
         using MediaSource source = MediaSource.Open(uri, Options);
-        TrackDefinition track = source.Track;
-        report.Append(CultureInfo.InvariantCulture,
-            $"track {track.Codec} {track.NalUnitFormat} {track.Width}x{track.Height} encoder={source.EncoderName ?? "passthrough"} codec-private={Hash(track.CodecPrivateData.Span)}\n");
+        // One "track " line per source (the tests split reports there); an audio track beside video is "audio ".
+        foreach (TrackDefinition track in source.Tracks)
+        {
+            string line = track == source.Track ? "track" : "audio";
+            if (track.Kind == TrackKind.Audio)
+            {
+                report.Append(CultureInfo.InvariantCulture,
+                    $"{line} {track.AudioCodec} {track.SamplingRate}Hz {track.Channels}ch encoder={source.AudioEncoderName ?? "passthrough"} codec-private={Hash(track.CodecPrivateData.Span)}\n");
+            }
+            else
+            {
+                report.Append(CultureInfo.InvariantCulture,
+                    $"{line} {track.Codec} {track.NalUnitFormat} {track.Width}x{track.Height} encoder={source.EncoderName ?? "passthrough"} codec-private={Hash(track.CodecPrivateData.Span)}\n");
+            }
+        }
+
         int count = 0;
         await foreach (Frame frame in source.ReadFramesAsync())
         {
             report.Append(CultureInfo.InvariantCulture,
-                $"{count} pts={frame.PresentationTime.Ticks} dts={frame.DecodingTime.Ticks} dur={frame.Duration.Ticks} key={(frame.IsKeyFrame ? 1 : 0)} size={frame.Data.Length} {Hash(frame.Data.Span)}\n");
+                $"{count} pts={frame.PresentationTime.Ticks} dts={frame.DecodingTime.Ticks} dur={frame.Duration.Ticks} key={(frame.IsKeyFrame ? 1 : 0)} size={frame.Data.Length} {Hash(frame.Data.Span)}{(frame.TrackNumber == source.Track.TrackNumber ? "" : " audio")}\n");
             if (++count >= maxFrames)
             {
                 break;

@@ -4,8 +4,9 @@
 Run with /usr/bin/python3 (the pyenv python3 on PATH has no gi). Serves
 rtsp://127.0.0.1:PORT/cam, bound to loopback only, until killed. Prints "READY" once listening.
 
-usage: rtsp_camera.py PORT [--size WxH] [--rate N] [--gop N] [--user U --password P]
-With --user, the camera asks for HTTP Basic credentials, as IP cameras do.
+usage: rtsp_camera.py PORT [--size WxH] [--rate N] [--gop N] [--user U --password P] [--audio aac|pcma]
+With --user, the camera asks for HTTP Basic credentials, as IP cameras do. With --audio the camera
+also sends a live tone: AAC (voaacenc, RTP mpeg4-generic) or G.711 A-law (8 kHz), as IP cameras do.
 """
 import argparse
 import signal
@@ -18,6 +19,16 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 
+def audio_branch(codec):
+    if codec == "aac":
+        return ("audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 "
+                "! voaacenc ! rtpmp4gpay name=pay1 pt=97 ")
+    if codec == "pcma":
+        return ("audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 "
+                "! alawenc ! rtppcmapay name=pay1 pt=8 ")
+    return ""
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("port", type=int)
@@ -26,6 +37,7 @@ def main():
     parser.add_argument("--gop", type=int, default=25)
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--audio", choices=["aac", "pcma"])
     args = parser.parse_args()
     width, height = args.size.split("x")
 
@@ -39,7 +51,7 @@ def main():
     factory.set_launch(
         f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},framerate={args.rate}/1 "
         f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.gop} bframes=0 "
-        "! rtph264pay name=pay0 pt=96 config-interval=1 )")
+        "! rtph264pay name=pay0 pt=96 config-interval=1 " + audio_branch(args.audio) + ")")
     factory.set_shared(True)
     if args.user:
         auth = GstRtspServer.RTSPAuth()

@@ -86,12 +86,24 @@ public class ContentViewModelTests
         long frames = 0, sessions = 0;
         foreach (var stream in streams)
         {
+            long persisted = 0, unconfirmed = 0;
             foreach (var (id, state) in stream.Frames)
             {
-                if (state.Persisted + state.Dropped != 1)
+                // RECEIVED and never PERSISTED (the session ended first): settled as persisted, unconfirmed, never resent.
+                bool settled = state.Persisted + state.Dropped == 0 && stream.WasReceived(id);
+                if (state.Persisted + state.Dropped + (settled ? 1 : 0) != 1)
                 {
-                    throw new InvalidOperationException($"Frame {id} ended PERSISTED {state.Persisted} times and dropped {state.Dropped} times: it must be exactly one of the two, once.");
+                    throw new InvalidOperationException($"Frame {id} ended PERSISTED {state.Persisted} times and dropped {state.Dropped} times (RECEIVED: {stream.WasReceived(id)}): it must be exactly one of the two, once.");
                 }
+
+                persisted += state.Persisted + (settled ? 1 : 0);
+                unconfirmed += settled ? 1 : 0;
+            }
+
+            var metrics = stream.View.GetMetrics();
+            if (metrics.PersistedFrames != persisted || metrics.PersistedUnconfirmedFrames != unconfirmed)
+            {
+                throw new InvalidOperationException($"The view counts {metrics.PersistedFrames} frames persisted ({metrics.PersistedUnconfirmedFrames} unconfirmed); the model {persisted} ({unconfirmed}).");
             }
 
             if (stream.RefusalEvents != stream.RefusedPuts)

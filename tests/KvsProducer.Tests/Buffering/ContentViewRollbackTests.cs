@@ -4,6 +4,43 @@ namespace KvsProducer.Tests.Buffering;
 
 public class ContentViewRollbackTests
 {
+    [TestCase(StreamingMode.Realtime), TestCase(StreamingMode.Offline)]
+    public void A_fragment_received_by_a_session_that_ended_before_its_persisted_is_not_resent_and_counts_as_persisted_unconfirmed(StreamingMode mode)
+    {
+        using var fixture = new ViewFixture(new ContentViewOptions { Mode = mode });
+        long first = fixture.PutFragment(frames: 2);
+        long second = fixture.PutFragment(frames: 2);
+        fixture.PutFragment(frames: 2);
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session);
+        fixture.View.OnPersisted(session, first);
+        fixture.View.OnReceived(session, second); // then the connection is cut: its PERSISTED never comes
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)), Is.EqualTo(new long[] { 4, 5 }), "the RECEIVED fragment is not sent twice");
+        var metrics = fixture.View.GetMetrics();
+        Assert.That((metrics.PersistedFrames, metrics.PersistedUnconfirmedFrames, metrics.PersistedFragments), Is.EqualTo((4L, 2L, 2L)));
+        Assert.That(fixture.Drops, Is.Empty);
+    }
+
+    [Test]
+    public void A_received_fragment_an_error_asks_to_resend_is_resent()
+    {
+        using var fixture = new ViewFixture();
+        long first = fixture.PutFragment(frames: 2);
+        fixture.PutFragment(frames: 2);
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session);
+        fixture.View.OnReceived(session, first);
+        fixture.View.OnError(session, first, 5000); // internal error: kvs-protocol.md §4.4 says resend
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)), Is.EqualTo(new long[] { 0, 1, 2, 3 }));
+        Assert.That(fixture.View.GetMetrics().PersistedFrames, Is.Zero);
+    }
+
     [Test]
     public void Rollback_starts_at_the_oldest_fragment_without_a_persisted_ack()
     {

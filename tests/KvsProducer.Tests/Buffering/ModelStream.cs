@@ -26,6 +26,7 @@ internal sealed class ModelStream
     private readonly int _maxPayload;
     private readonly List<long> _fragmentFrames = [];
     private readonly Dictionary<long, List<long>> _framesByFragment = [];
+    private readonly HashSet<long> _receivedFrames = [];
     private readonly List<long> _fragmentOrder = [];
     private readonly Queue<(char Type, long Timecode)> _pendingAcks = new();
     private readonly List<(char Type, long Timecode)> _lateAcks = [];
@@ -77,6 +78,12 @@ internal sealed class ModelStream
 
     /// <summary>Every frame committed to the view: how often it ended PERSISTED and how often it was reported dropped.</summary>
     public Dictionary<long, (int Persisted, int Dropped)> Frames { get; }
+
+    /// <summary>
+    /// True for a frame whose fragment got a RECEIVED applied: if no PERSISTED came for it and it was not reported
+    /// dropped (after an ERROR asked to resend it), the view settled it as persisted, unconfirmed.
+    /// </summary>
+    public bool WasReceived(long frameId) => _receivedFrames.Contains(frameId);
 
     /// <summary>How often each path was taken over all sequences, so the test can check the model reaches them all.</summary>
     public static Dictionary<string, long> Coverage { get; } = [];
@@ -324,6 +331,10 @@ internal sealed class ModelStream
                 if (outcome == AckOutcome.Applied && !_view.Options.KeepsData)
                 {
                     MarkPersisted(timecode);
+                }
+                else if (outcome == AckOutcome.Applied)
+                {
+                    _receivedFrames.UnionWith(_framesByFragment[timecode]);
                 }
 
                 return outcome;

@@ -148,4 +148,40 @@ public class MkvFragmenterMultiTrackTests
         var options = new MkvFragmenterOptions { Tracks = [TrackDefinition.H264Video(), TrackDefinition.AacAudio(48000, 2), TrackDefinition.DataTrack("S_KVS/DATA", 3), TrackDefinition.DataTrack("S_KVS/DATA", 4)] };
         Assert.That(() => options.Validate(), Throws.ArgumentException.With.Message.Contains("use 1 to 3"));
     }
+
+    [Test]
+    public void An_audio_frame_arriving_after_the_next_key_frame_joins_the_new_fragment_with_a_negative_offset()
+    {
+        var fragmenter = new MkvFragmenter(new MkvFragmenterOptions { Tracks = [TrackDefinition.H264Video(), TrackDefinition.AacAudio(48000, 2)] });
+        var output = new ArrayBufferWriter<byte>();
+        var video = RecordedFrames.H264VgaFrames(Epoch, 26);
+        foreach (var frame in video[..25])
+        {
+            fragmenter.Write(frame, output);
+        }
+
+        fragmenter.Write(video[25], output); // key frame at 1000 ms: fragment 2
+        var late = new Frame(RecordedAudio.AacFrames[0], Epoch + TimeSpan.FromMilliseconds(990), TimeSpan.FromMilliseconds(5), FrameFlags.None, 2);
+
+        Assert.That(fragmenter.Write(late, output), Is.EqualTo(FramePackagingOutcome.Written));
+        var mkv = new MkvInspector(output.WrittenSpan);
+        Assert.That(mkv.Blocks(mkv.Clusters.Last()).Last(), Has.Property("Track").EqualTo(2).And.Property("RelativeTimecode").EqualTo((short)-10));
+    }
+
+    [Test]
+    public void An_audio_frame_older_than_the_previous_fragments_last_frame_is_refused_with_timestamp_order_advice()
+    {
+        var fragmenter = new MkvFragmenter(new MkvFragmenterOptions { Tracks = [TrackDefinition.H264Video(), TrackDefinition.AacAudio(48000, 2)] });
+        var output = new ArrayBufferWriter<byte>();
+        foreach (var frame in RecordedFrames.H264VgaFrames(Epoch, 26))
+        {
+            fragmenter.Write(frame, output);
+        }
+
+        var late = new Frame(RecordedAudio.AacFrames[0], Epoch + TimeSpan.FromMilliseconds(950), TimeSpan.FromMilliseconds(5), FrameFlags.None, 2);
+
+        var error = Assert.Throws<FrameRejectedException>(() => fragmenter.Write(late, output));
+        Assert.That(error!.Reason, Is.EqualTo(FrameRejectionReason.FragmentOverlap));
+        Assert.That(error.Message, Does.Contain("track 2").And.Contain("timestamp order"));
+    }
 }

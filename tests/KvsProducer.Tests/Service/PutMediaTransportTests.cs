@@ -96,6 +96,35 @@ public class PutMediaTransportTests
     }
 
     [Test]
+    public async Task Http2_abort_resets_the_exchange_connection_so_queued_data_frames_cannot_arrive_later(CancellationToken cancellationToken)
+    {
+        // Issue 11: RST_STREAM alone travels behind the DATA frames already queued on the connection; the peer must
+        // see the connection reset instead.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var transport = new Http2PutMediaTransport(Options);
+        var starting = transport.StartAsync(new Uri($"http://127.0.0.1:{port}/"), "POST", "/putMedia", Headers, cancellationToken);
+        using var peer = await listener.AcceptSocketAsync(cancellationToken);
+        await peer.SendAsync(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 }, cancellationToken); // RFC 9113 §3.4: the server preface, an empty SETTINGS frame
+        await using var exchange = await starting;
+        await exchange.WriteBodyAsync(new byte[1000], cancellationToken);
+
+        exchange.Abort();
+
+        var buffer = new byte[64 * 1024];
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        quiet.CancelAfter(TimeSpan.FromSeconds(3)); // an open connection (only RST_STREAM sent) just goes quiet
+        var error = Assert.CatchAsync(async () =>
+        {
+            while (await peer.ReceiveAsync(buffer, SocketFlags.None, quiet.Token) > 0)
+            {
+            }
+        });
+        Assert.That(error, Is.TypeOf<SocketException>().With.Property(nameof(SocketException.SocketErrorCode)).EqualTo(SocketError.ConnectionReset));
+    }
+
+    [Test]
     public void Http2_to_a_closed_port_fails_as_refused(CancellationToken cancellationToken)
     {
         int port;

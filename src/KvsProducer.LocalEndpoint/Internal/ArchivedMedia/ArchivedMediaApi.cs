@@ -78,7 +78,7 @@ internal sealed class ArchivedMediaApi
             {
                 (List<FragmentRecord> fragments, _, _) = session.Select(session.Stream.Fragments.Snapshot());
                 StoredFragment sample = await SampleAsync(session, fragments, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(context, "application/vnd.apple.mpegurl", Encoding.UTF8.GetBytes(HlsPlaylists.Master(token, sample.Track, Bandwidth(fragments)))).ConfigureAwait(false);
+                await WriteAsync(context, "application/vnd.apple.mpegurl", Encoding.UTF8.GetBytes(HlsPlaylists.Master(token, sample.Track, sample.Audio, Bandwidth(fragments)))).ConfigureAwait(false);
                 break;
             }
 
@@ -94,7 +94,7 @@ internal sealed class ArchivedMediaApi
             {
                 (List<FragmentRecord> fragments, _, bool final) = session.Select(session.Stream.Fragments.Snapshot());
                 StoredFragment sample = await SampleAsync(session, fragments, cancellationToken).ConfigureAwait(false);
-                string manifest = DashManifest.Build(session, token, sample.Track, PlaylistEntries.Build(session, fragments), Bandwidth(fragments), final, _time.GetUtcNow());
+                string manifest = DashManifest.Build(session, token, sample.Track, sample.Audio, PlaylistEntries.Build(session, fragments), Bandwidth(fragments), final, _time.GetUtcNow());
                 await WriteAsync(context, "application/dash+xml", Encoding.UTF8.GetBytes(manifest)).ConfigureAwait(false);
                 break;
             }
@@ -105,7 +105,10 @@ internal sealed class ArchivedMediaApi
                     ? Find(session, query["FragmentNumber"].ToString())
                     : session.Select(session.Stream.Fragments.Snapshot()).Fragments.FirstOrDefault() ?? throw NoFragments();
                 StoredFragment fragment = await StoredFragmentReader.ReadAsync(session.Stream.Fragments, record, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(context, "video/mp4", Mp4Writer.InitSegment(CheckedTrack(fragment))).ConfigureAwait(false);
+                // HLS fMP4 muxes both tracks; DASH lists video (TrackNumber=1) and audio (TrackNumber=2) apart.
+                bool audioOnly = !hls && IsAudioTrackRequest(query);
+                await WriteAsync(context, audioOnly ? "audio/mp4" : "video/mp4",
+                    Mp4Writer.InitSegment(CheckedTrack(fragment), hls || audioOnly ? fragment.Audio : null, withVideo: !audioOnly)).ConfigureAwait(false);
                 break;
             }
 
@@ -115,7 +118,9 @@ internal sealed class ArchivedMediaApi
                 StoredFragment fragment = await StoredFragmentReader.ReadAsync(session.Stream.Fragments, record, cancellationToken).ConfigureAwait(false);
                 // mfhd sequence numbers increase along the stream (ISO/IEC 14496-12 §8.8.5): the fragment's position.
                 uint sequence = (uint)Array.FindIndex(session.Stream.Fragments.Snapshot(), f => f.Number == record.Number) + 1;
-                await WriteAsync(context, "video/mp4", Mp4Writer.MediaSegment(fragment, Math.Max(1, sequence))).ConfigureAwait(false);
+                bool audioOnly = !hls && IsAudioTrackRequest(query);
+                await WriteAsync(context, audioOnly ? "audio/mp4" : "video/mp4",
+                    Mp4Writer.MediaSegment(fragment, Math.Max(1, sequence), withVideo: !audioOnly, withAudio: hls || audioOnly)).ConfigureAwait(false);
                 break;
             }
 
@@ -235,7 +240,7 @@ internal sealed class ArchivedMediaApi
             StoredFragment fragment = await StoredFragmentReader.ReadAsync(stream.Fragments, record, cancellationToken).ConfigureAwait(false);
             if (header is null)
             {
-                clip.Write(Mp4Writer.InitSegment(CheckedTrack(fragment)));
+                clip.Write(Mp4Writer.InitSegment(CheckedTrack(fragment), fragment.Audio));
                 header = record.HeaderFile;
             }
 
@@ -266,6 +271,8 @@ internal sealed class ArchivedMediaApi
         FragmentRecord record = fragments.Count > 0 ? fragments[0] : session.Stream.Fragments.Snapshot().LastOrDefault() ?? throw NoFragments();
         return await StoredFragmentReader.ReadAsync(session.Stream.Fragments, record, cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool IsAudioTrackRequest(IQueryCollection query) => query.TryGetValue("TrackNumber", out var track) && track.ToString() == "2";
 
     private static VideoTrack CheckedTrack(StoredFragment fragment)
     {

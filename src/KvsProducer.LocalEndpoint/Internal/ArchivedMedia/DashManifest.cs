@@ -12,7 +12,7 @@ namespace KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 /// </summary>
 internal static class DashManifest
 {
-    public static string Build(StreamingSession session, string token, VideoTrack track, List<PlaylistEntry> entries, long bandwidth, bool final, DateTimeOffset now)
+    public static string Build(StreamingSession session, string token, VideoTrack track, AudioTrack? audio, List<PlaylistEntry> entries, long bandwidth, bool final, DateTimeOffset now)
     {
         bool isStatic = final;
         long total = entries.Sum(e => e.DurationMs);
@@ -31,18 +31,36 @@ internal static class DashManifest
         }
 
         text.Append("  <Period id=\"0\" start=\"PT0S\">\n");
+        string escapedToken = SecurityElement.Escape(token);
         text.Append("    <AdaptationSet mimeType=\"video/mp4\" segmentAlignment=\"true\" startWithSAP=\"1\">\n");
         text.Append(CultureInfo.InvariantCulture, $"      <Representation id=\"1\" codecs=\"{track.Rfc6381Codec}\" bandwidth=\"{Math.Max(1, bandwidth)}\" width=\"{track.Width}\" height=\"{track.Height}\">\n");
-        text.Append(CultureInfo.InvariantCulture, $"        <SegmentList timescale=\"{Mp4Writer.Timescale}\" presentationTimeOffset=\"{firstMs}\" duration=\"{(entries.Count == 0 ? 1000 : total / entries.Count)}\">\n");
-        string escapedToken = SecurityElement.Escape(token);
-        text.Append(CultureInfo.InvariantCulture, $"          <Initialization sourceURL=\"getMP4InitFragment.mp4?SessionToken={escapedToken}&amp;TrackNumber=1{(entries.Count > 0 ? "&amp;FragmentNumber=" + entries[0].Fragment.Number : "")}\"/>\n");
-        foreach (PlaylistEntry entry in entries)
+        Segments(text, escapedToken, entries, firstMs, total, trackNumber: 1, timescale: Mp4Writer.Timescale);
+        text.Append("      </Representation>\n    </AdaptationSet>\n");
+        if (audio is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"          <SegmentURL media=\"getMP4MediaFragment.mp4?FragmentNumber={entry.Fragment.Number}&amp;SessionToken={escapedToken}&amp;TrackNumber=1\"/>\n");
+            // The AAC track as its own adaptation set (ISO/IEC 23009-1 §5.3.3): its segments carry track 2 only
+            // (TrackNumber=2), timed on the sampling-rate timescale of its mdhd.
+            text.Append(CultureInfo.InvariantCulture, $"    <AdaptationSet mimeType=\"audio/mp4\" segmentAlignment=\"true\" startWithSAP=\"1\">\n");
+            text.Append(CultureInfo.InvariantCulture, $"      <Representation id=\"2\" codecs=\"{audio.Rfc6381Codec}\" bandwidth=\"128000\" audioSamplingRate=\"{audio.SampleRate}\">\n");
+            text.Append(CultureInfo.InvariantCulture, $"        <AudioChannelConfiguration schemeIdUri=\"urn:mpeg:dash:23003:3:audio_channel_configuration:2011\" value=\"{audio.Channels}\"/>\n");
+            Segments(text, escapedToken, entries, firstMs * audio.SampleRate / 1000, total * audio.SampleRate / 1000, trackNumber: 2, timescale: audio.SampleRate);
+            text.Append("      </Representation>\n    </AdaptationSet>\n");
         }
 
-        text.Append("        </SegmentList>\n      </Representation>\n    </AdaptationSet>\n  </Period>\n</MPD>\n");
+        text.Append("  </Period>\n</MPD>\n");
         return text.ToString();
+    }
+
+    private static void Segments(StringBuilder text, string escapedToken, List<PlaylistEntry> entries, long offset, long total, int trackNumber, int timescale)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"        <SegmentList timescale=\"{timescale}\" presentationTimeOffset=\"{offset}\" duration=\"{(entries.Count == 0 ? timescale : total / entries.Count)}\">\n");
+        text.Append(CultureInfo.InvariantCulture, $"          <Initialization sourceURL=\"getMP4InitFragment.mp4?SessionToken={escapedToken}&amp;TrackNumber={trackNumber}{(entries.Count > 0 ? "&amp;FragmentNumber=" + entries[0].Fragment.Number : "")}\"/>\n");
+        foreach (PlaylistEntry entry in entries)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"          <SegmentURL media=\"getMP4MediaFragment.mp4?FragmentNumber={entry.Fragment.Number}&amp;SessionToken={escapedToken}&amp;TrackNumber={trackNumber}\"/>\n");
+        }
+
+        text.Append("        </SegmentList>\n");
     }
 
     private static string Duration(long ms) => string.Create(CultureInfo.InvariantCulture, $"PT{ms / 1000.0:0.000}S");

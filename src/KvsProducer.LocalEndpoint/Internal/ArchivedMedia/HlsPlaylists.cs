@@ -10,11 +10,11 @@ namespace KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 /// </summary>
 internal static class HlsPlaylists
 {
-    public static string Master(string token, VideoTrack track, long bandwidth)
+    public static string Master(string token, VideoTrack track, AudioTrack? audio, long bandwidth)
     {
         var text = new StringBuilder();
         text.Append("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-        text.Append(CultureInfo.InvariantCulture, $"#EXT-X-STREAM-INF:BANDWIDTH={Math.Max(1, bandwidth)},CODECS=\"{track.Rfc6381Codec}\"");
+        text.Append(CultureInfo.InvariantCulture, $"#EXT-X-STREAM-INF:BANDWIDTH={Math.Max(1, bandwidth)},CODECS=\"{track.Rfc6381Codec}{(audio is null ? "" : "," + audio.Rfc6381Codec)}\"");
         if (track.Width > 0 && track.Height > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $",RESOLUTION={track.Width}x{track.Height}");

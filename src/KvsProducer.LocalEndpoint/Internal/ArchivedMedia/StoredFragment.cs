@@ -5,12 +5,20 @@ namespace KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 /// <summary>A stored fragment read back for remuxing: its index record, video track and video frames.</summary>
 internal sealed class StoredFragment
 {
-    public StoredFragment(FragmentRecord record, VideoTrack track, List<MediaFrame> frames)
+    public StoredFragment(FragmentRecord record, VideoTrack track, List<MediaFrame> frames, AudioTrack? audio = null, List<MediaFrame>? audioFrames = null)
     {
         Record = record;
         Track = track;
         Frames = frames;
+        Audio = audio;
+        AudioFrames = audioFrames ?? [];
     }
+
+    /// <summary>The AAC track, when the stream has one (a fragment may still carry no audio frames).</summary>
+    public AudioTrack? Audio { get; }
+
+    /// <summary>AAC frames in the order PutMedia sent them (raw access units, no ADTS).</summary>
+    public List<MediaFrame> AudioFrames { get; }
 
     public FragmentRecord Record { get; }
 

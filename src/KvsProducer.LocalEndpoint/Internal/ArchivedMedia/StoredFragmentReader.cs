@@ -32,14 +32,17 @@ internal static class StoredFragmentReader
             throw ServiceError.ResourceNotFound($"Fragment {record.Number} is no longer stored (retention removed it).");
         }
 
-        (VideoTrack track, ulong timecodeScale) = ReadHeader(header);
-        return new StoredFragment(record, track, ReadFrames(body, track.Number, timecodeScale));
+        (VideoTrack track, AudioTrack? audio, ulong timecodeScale) = ReadHeader(header);
+        var audioFrames = new List<MediaFrame>();
+        var frames = ReadFrames(body, track.Number, audio?.Number, timecodeScale, audioFrames);
+        return new StoredFragment(record, track, frames, audio, audioFrames);
     }
 
-    private static (VideoTrack Track, ulong TimecodeScale) ReadHeader(byte[] bytes)
+    private static (VideoTrack Track, AudioTrack? Audio, ulong TimecodeScale) ReadHeader(byte[] bytes)
     {
         ulong scale = 1_000_000;
         VideoTrack? video = null;
+        AudioTrack? audio = null;
         int offset = 0;
         while (TryElement(bytes, ref offset, bytes.Length, out uint id, out int start, out int end))
         {
@@ -57,11 +60,13 @@ internal static class StoredFragmentReader
             else if (id == Tracks)
             {
                 int inner = start;
-                while (video is null && TryElement(bytes, ref inner, end, out uint child, out int childStart, out int childEnd))
+                while (TryElement(bytes, ref inner, end, out uint child, out int childStart, out int childEnd))
                 {
                     if (child == TrackEntry)
                     {
-                        video = ReadTrack(bytes, childStart, childEnd);
+                        (VideoTrack? v, AudioTrack? a) = ReadTrack(bytes, childStart, childEnd);
+                        video ??= v;
+                        audio ??= a;
                     }
                 }
             }
@@ -69,10 +74,11 @@ internal static class StoredFragmentReader
             offset = end;
         }
 
-        return (video ?? throw ServiceError.InvalidArgument("The stream's fragments carry no video track: HLS, DASH, clips and images need track 1 to be H.264 video (V_MPEG4/ISO/AVC)."), scale);
+        return (video ?? throw ServiceError.InvalidArgument("The stream's fragments carry no video track: HLS, DASH, clips and images need track 1 to be H.264 video (V_MPEG4/ISO/AVC)."), audio, scale);
     }
 
-    private static VideoTrack? ReadTrack(byte[] bytes, int start, int end)
+    /// <summary>The video track (type 1), or the AAC track (type 2, A_AAC with an AudioSpecificConfig); other tracks are not remuxed.</summary>
+    private static (VideoTrack? Video, AudioTrack? Audio) ReadTrack(byte[] bytes, int start, int end)
     {
         ulong number = 0, type = 0;
         string codec = "";
@@ -105,10 +111,15 @@ internal static class StoredFragmentReader
             }
         }
 
-        return type == 1 ? new VideoTrack(number, codec, codecPrivate, width, height) : null;
+        return type switch
+        {
+            1 => (new VideoTrack(number, codec, codecPrivate, width, height), null),
+            2 when codec == "A_AAC" => (null, AudioTrack.FromAudioSpecificConfig(number, codecPrivate)),
+            _ => (null, null),
+        };
     }
 
-    private static List<MediaFrame> ReadFrames(byte[] bytes, ulong videoTrack, ulong timecodeScale)
+    private static List<MediaFrame> ReadFrames(byte[] bytes, ulong videoTrack, ulong? audioTrack, ulong timecodeScale, List<MediaFrame> audioFrames)
     {
         var frames = new List<MediaFrame>();
         long clusterTimecode = 0;
@@ -129,7 +140,7 @@ internal static class StoredFragmentReader
                 }
                 else if (child == SimpleBlock)
                 {
-                    AddBlock(bytes, childStart, childEnd, key: false, clusterTimecode, timecodeScale, videoTrack, frames, useFlags: true);
+                    AddBlock(bytes, childStart, childEnd, key: false, clusterTimecode, timecodeScale, videoTrack, audioTrack, frames, audioFrames, useFlags: true);
                 }
                 else if (child == BlockGroup)
                 {
@@ -150,7 +161,7 @@ internal static class StoredFragmentReader
 
                     if (blockStart >= 0)
                     {
-                        AddBlock(bytes, blockStart, blockEnd, !referenced, clusterTimecode, timecodeScale, videoTrack, frames, useFlags: false);
+                        AddBlock(bytes, blockStart, blockEnd, !referenced, clusterTimecode, timecodeScale, videoTrack, audioTrack, frames, audioFrames, useFlags: false);
                     }
                 }
             }
@@ -159,11 +170,11 @@ internal static class StoredFragmentReader
         return frames;
     }
 
-    private static void AddBlock(byte[] bytes, int start, int end, bool key, long clusterTimecode, ulong timecodeScale, ulong videoTrack, List<MediaFrame> frames, bool useFlags)
+    private static void AddBlock(byte[] bytes, int start, int end, bool key, long clusterTimecode, ulong timecodeScale, ulong videoTrack, ulong? audioTrack, List<MediaFrame> frames, List<MediaFrame> audioFrames, bool useFlags)
     {
         int trackLength = VintLength(bytes[start]);
         ulong track = ReadVint(bytes, start, trackLength);
-        if (track != videoTrack)
+        if (track != videoTrack && track != audioTrack)
         {
             return;
         }
@@ -183,7 +194,7 @@ internal static class StoredFragmentReader
 
         long ticks = clusterTimecode + relative;
         long timeMs = (long)(ticks * (decimal)timecodeScale / 1_000_000m);
-        frames.Add(new MediaFrame(timeMs, key, bytes.AsMemory(p + 3, end - p - 3)));
+        (track == videoTrack ? frames : audioFrames).Add(new MediaFrame(timeMs, key, bytes.AsMemory(p + 3, end - p - 3)));
     }
 
     // EBML element header at offset: ID (1–4 bytes, marker kept), size (1–8 bytes vint).

@@ -7,28 +7,43 @@ namespace KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 /// PAT, PMT (stream type 0x1B), then one PES per frame with PTS/DTS on the 90 kHz clock, the PCR
 /// on each PES start, Annex-B NAL units with an access unit delimiter and the SPS/PPS in front of
 /// every key frame (what HLS TS segments need to start decoding on their own; RFC 8216 §3.2).
+/// An AAC track goes on its own PID (stream type 0x0F, ADTS): one PES per frame with a 7-byte ADTS header
+/// in front of the raw access unit, interleaved with the video PES by time (RFC 8216 §3.2: AAC in TS is ADTS).
 /// </summary>
 internal static class TsWriter
 {
     private const int PacketSize = 188;
-    private const ushort PmtPid = 0x1000, VideoPid = 0x100;
+    private const ushort PmtPid = 0x1000, VideoPid = 0x100, AudioPid = 0x101;
     private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
     private static ReadOnlySpan<byte> AccessUnitDelimiter => [0, 0, 0, 1, 0x09, 0xF0];
 
     public static byte[] Segment(StoredFragment fragment)
     {
         var output = new MemoryStream();
-        byte cc = 0;
+        byte cc = 0, audioCc = 0;
+        AudioTrack? audio = fragment.Audio;
         WriteSection(output, 0, Pat());
-        WriteSection(output, PmtPid, Pmt());
+        WriteSection(output, PmtPid, Pmt(audio is not null));
         long[] decoding = fragment.DecodingTimesMs();
         List<byte[]> parameterSets = fragment.Track.ParameterSets();
         int nalLength = fragment.Track.NalLengthSize;
+        List<MediaFrame> audioFrames = audio is null ? [] : fragment.AudioFrames;
+        int a = 0;
         for (int i = 0; i < fragment.Frames.Count; i++)
         {
+            for (; a < audioFrames.Count && audioFrames[a].TimeMs < decoding[i]; a++)
+            {
+                WritePes(output, AudioPid, AudioPes(audio!, audioFrames[a]), pcr: null, randomAccess: true, ref audioCc);
+            }
+
             MediaFrame frame = fragment.Frames[i];
             byte[] pes = Pes(AnnexB(frame, parameterSets, nalLength), Clock(frame.TimeMs), Clock(decoding[i]));
-            WritePes(output, pes, Clock(decoding[i]), frame.KeyFrame, ref cc);
+            WritePes(output, VideoPid, pes, Clock(decoding[i]), frame.KeyFrame, ref cc);
+        }
+
+        for (; a < audioFrames.Count; a++)
+        {
+            WritePes(output, AudioPid, AudioPes(audio!, audioFrames[a]), pcr: null, randomAccess: true, ref audioCc);
         }
 
         return output.ToArray();
@@ -100,6 +115,23 @@ internal static class TsWriter
         return pes;
     }
 
+    // Audio PES (stream_id 0xC0) with a bounded length and a PTS; payload = ADTS header + raw AAC frame.
+    private static byte[] AudioPes(AudioTrack audio, MediaFrame frame)
+    {
+        int payload = 7 + frame.Data.Length;
+        var pes = new byte[14 + payload];
+        pes[2] = 1;
+        pes[3] = 0xC0;
+        BinaryPrimitives.WriteUInt16BigEndian(pes.AsSpan(4), (ushort)(8 + payload));
+        pes[6] = 0x80;
+        pes[7] = 0x80;
+        pes[8] = 5;
+        WriteTimestamp(pes.AsSpan(9), 0x2, Clock(frame.TimeMs));
+        audio.WriteAdtsHeader(pes.AsSpan(14), frame.Data.Length);
+        frame.Data.Span.CopyTo(pes.AsSpan(21));
+        return pes;
+    }
+
     private static void WriteTimestamp(Span<byte> span, byte prefix, ulong value)
     {
         span[0] = (byte)((prefix << 4) | (int)(((value >> 30) & 0x07) << 1) | 1);
@@ -109,7 +141,7 @@ internal static class TsWriter
         span[4] = (byte)(((value & 0x7F) << 1) | 1);
     }
 
-    private static void WritePes(MemoryStream output, byte[] pes, ulong pcr, bool randomAccess, ref byte cc)
+    private static void WritePes(MemoryStream output, ushort pid, byte[] pes, ulong? pcr, bool randomAccess, ref byte cc)
     {
         int offset = 0;
         bool first = true;
@@ -118,11 +150,12 @@ internal static class TsWriter
         {
             packet.Fill(0xFF);
             packet[0] = 0x47;
-            packet[1] = (byte)((first ? 0x40 : 0) | (VideoPid >> 8));
-            packet[2] = VideoPid & 0xFF;
+            packet[1] = (byte)((first ? 0x40 : 0) | (pid >> 8));
+            packet[2] = (byte)pid;
             int headerLength = 4;
             int adaptationLength = 0;
-            if (first)
+            bool withPcr = first && pcr is not null;
+            if (withPcr)
             {
                 // adaptation field: flags + 6-byte PCR.
                 adaptationLength = 1 + 1 + 6;
@@ -146,14 +179,15 @@ internal static class TsWriter
                 {
                     packet[5] = 0;
                     int p = 6;
-                    if (first)
+                    if (withPcr)
                     {
+                        ulong clock = pcr!.Value;
                         packet[5] = (byte)(0x10 | (randomAccess ? 0x40 : 0));
-                        packet[6] = (byte)(pcr >> 25);
-                        packet[7] = (byte)(pcr >> 17);
-                        packet[8] = (byte)(pcr >> 9);
-                        packet[9] = (byte)(pcr >> 1);
-                        packet[10] = (byte)(((pcr & 1) << 7) | 0x7E);
+                        packet[6] = (byte)(clock >> 25);
+                        packet[7] = (byte)(clock >> 17);
+                        packet[8] = (byte)(clock >> 9);
+                        packet[9] = (byte)(clock >> 1);
+                        packet[10] = (byte)(((clock & 1) << 7) | 0x7E);
                         packet[11] = 0;
                         p = 12;
                     }
@@ -188,12 +222,21 @@ internal static class TsWriter
         0x00, 0x01, (byte)(0xE0 | (PmtPid >> 8)), PmtPid & 0xFF,
     ]);
 
-    private static byte[] Pmt() => WithCrc(
-    [
-        0x02, 0xB0, 0x12, 0x00, 0x01, 0xC1, 0x00, 0x00,
-        (byte)(0xE0 | (VideoPid >> 8)), VideoPid & 0xFF, 0xF0, 0x00,
-        0x1B, (byte)(0xE0 | (VideoPid >> 8)), VideoPid & 0xFF, 0xF0, 0x00,
-    ]);
+    // PMT: PCR on the video PID; H.264 (0x1B), then ADTS AAC (0x0F) when the stream has audio.
+    private static byte[] Pmt(bool withAudio) => WithCrc(withAudio
+        ?
+        [
+            0x02, 0xB0, 0x17, 0x00, 0x01, 0xC1, 0x00, 0x00,
+            (byte)(0xE0 | (VideoPid >> 8)), VideoPid & 0xFF, 0xF0, 0x00,
+            0x1B, (byte)(0xE0 | (VideoPid >> 8)), VideoPid & 0xFF, 0xF0, 0x00,
+            0x0F, (byte)(0xE0 | (AudioPid >> 8)), AudioPid & 0xFF, 0xF0, 0x00,
+        ]
+        :
+        [
+            0x02, 0xB0, 0x12, 0x00, 0x01, 0xC1, 0x00, 0x00,
+            (byte)(0xE0 | (VideoPid >> 8)), VideoPid & 0xFF, 0xF0, 0x00,
+            0x1B, (byte)(0xE0 | (VideoPid >> 8)), VideoPid & 0xFF, 0xF0, 0x00,
+        ]);
 
     private static byte[] WithCrc(byte[] section)
     {

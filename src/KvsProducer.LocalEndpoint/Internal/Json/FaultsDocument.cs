@@ -12,6 +12,8 @@ internal sealed class FaultsDocument
 
     public long? DropPutMediaAfterMs { get; set; }
 
+    public int? DropPutMediaAfterReceivedAcks { get; set; }
+
     public string? DropMode { get; set; }
 
     public int? ErrorAckId { get; set; }
@@ -35,6 +37,7 @@ internal sealed class FaultsDocument
         Seed = faults.Seed,
         DropPutMediaAfterBytes = faults.DropPutMediaAfterBytes,
         DropPutMediaAfterMs = (long?)faults.DropPutMediaAfter?.TotalMilliseconds,
+        DropPutMediaAfterReceivedAcks = faults.DropPutMediaAfterReceivedAcks,
         DropMode = faults.DropMode.ToString(),
         ErrorAckId = faults.ErrorAckId,
         ErrorAckAtFragment = faults.ErrorAckAtFragment,
@@ -60,6 +63,7 @@ internal sealed class FaultsDocument
         {
             Seed = Seed ?? 0,
             DropPutMediaAfterBytes = DropPutMediaAfterBytes,
+            DropPutMediaAfterReceivedAcks = DropPutMediaAfterReceivedAcks,
             DropPutMediaAfter = DropPutMediaAfterMs is { } drop ? TimeSpan.FromMilliseconds(drop) : null,
             DropMode = mode,
             ErrorAckId = ErrorAckId,

@@ -91,7 +91,8 @@ internal sealed class PutMediaHandler
         var parser = new MkvIngestParser(session);
         var acks = Channel.CreateBounded<FragmentAck>(new BoundedChannelOptions(256) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _shutdown);
-        Task writer = WriteAcksAsync(context.Response.Body, acks.Reader, faults, stop.Token);
+        var receivedLimit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // the DropPutMediaAfterReceivedAcks fault
+        Task writer = WriteAcksAsync(context.Response.Body, acks.Reader, faults, receivedLimit, stop.Token);
         // Durability runs beside the read loop: fsync never stalls ingestion; a bounded queue
         // pushes back on the client only when the disk falls behind.
         var persistQueue = Channel.CreateBounded<PersistJob>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
@@ -112,6 +113,14 @@ internal sealed class PutMediaHandler
                 if (result.IsCanceled)
                 {
                     (reason, errorId, errorMessage) = monitor.Verdict;
+                    break;
+                }
+
+                if (receivedLimit.Task.IsCompleted)
+                {
+                    _faults.Report($"PutMedia {sessionId} dropped ({faults.DropMode}) after RECEIVED {faults.DropPutMediaAfterReceivedAcks}");
+                    body.AdvanceTo(result.Buffer.Start);
+                    reason = EndReason.Dropped;
                     break;
                 }
 
@@ -327,14 +336,15 @@ internal sealed class PutMediaHandler
         }
     }
 
-    private async Task WriteAcksAsync(Stream output, ChannelReader<FragmentAck> acks, LocalKvsFaults faults, CancellationToken cancellationToken)
+    private async Task WriteAcksAsync(Stream output, ChannelReader<FragmentAck> acks, LocalKvsFaults faults, TaskCompletionSource receivedLimit, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[FragmentAck.MaxEncodedLength];
+        int received = 0;
         try
         {
             await foreach (FragmentAck ack in acks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (faults.StopAcks)
+                if (faults.StopAcks || receivedLimit.Task.IsCompleted)
                 {
                     continue;
                 }
@@ -348,6 +358,11 @@ internal sealed class PutMediaHandler
                 int length = ack.Encode(buffer);
                 await output.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (ack.EventType == AckEventType.Received && ++received == faults.DropPutMediaAfterReceivedAcks)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _options.TimeProvider, CancellationToken.None).ConfigureAwait(false); // the client reads it before the drop
+                    receivedLimit.TrySetResult(); // nothing more is written; the read loop drops the connection
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)

@@ -1,0 +1,32 @@
+namespace KvsProducer.FaultTests;
+
+/// <summary>The accounting every scenario must keep (issue 11): each accepted frame is stored exactly once or
+/// reported dropped, and the producer's summary says so.</summary>
+internal static class ExactlyOnce
+{
+    public static void AssertHolds(ScenarioResult result)
+    {
+        Assert.That(result.SetupError, Is.Empty, $"The fixture itself failed: {result}");
+        Assert.That(result.Summary, Is.Not.Null, $"No --json summary on stdout: {result}");
+        var summary = result.Summary!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Duplicates, Is.Zero, $"Frames stored more than once: {result}");
+            Assert.That(result.StoredFrames, Is.EqualTo(summary.Accepted - summary.FramesDropped), $"Stored frames ≠ accepted − reported dropped: {result}");
+            Assert.That(summary.FramesPersisted, Is.EqualTo(result.StoredFrames), $"FramesPersisted ≠ frames stored: {result}");
+            Assert.That(summary.FramesPersisted + summary.FramesDropped, Is.EqualTo(summary.Accepted), $"Persisted + dropped ≠ accepted: {result}");
+            Assert.That(summary.ExitCode ?? result.ExitCode, Is.EqualTo(result.ExitCode), $"The summary's ExitCode is not the process's: {result}");
+        }
+    }
+
+    /// <summary>An upload exits 0 once every frame is persisted; a live stream stopped with SIGTERM drains, prints its
+    /// summary and exits 130 (src/KvsProducer.Cli/README.md: interrupted).</summary>
+    public static void AssertEndedAsAsked(ScenarioResult result)
+    {
+        int expected = result.Scenario.Command == "stream" ? 130 : 0;
+        Assert.That(result.ExitCode, Is.EqualTo(expected), $"The producer did not exit {expected}: {result}");
+    }
+
+    public static void AssertRecovered(ScenarioResult result) =>
+        Assert.That(result.RecoverySeconds, Is.Not.Null.And.LessThan(double.PositiveInfinity), $"Nothing made after the fault was stored: {result}");
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Summarises a soak run folder of run-scenario.sh (kvs local): exactly-once accounting, recovery after
+each blackout, and the producer's RSS over time (flat memory = the last tenth's median near the second's)."""
+import json
+import statistics
+import sys
+
+folder = sys.argv[1]
+
+
+def read(name):
+    try:
+        with open(f"{folder}/{name}") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+summary = next((json.loads(l) for l in reversed(read("producer.json").splitlines()) if l.startswith("{")), None)
+pts = [l.strip() for l in read("packets.csv").splitlines() if l.strip()]
+stored = len(set(pts))
+duplicates = len(pts) - stored
+fragments = json.loads(read("fragments.json") or "[]")
+ends = [float(l.split()[2]) for l in read("faults.log").splitlines() if l.startswith("blackout-end")]
+starts = [float(l.split()[2]) for l in read("faults.log").splitlines() if l.startswith("blackout-start")]
+# Recovery as in ScenarioResult.Recovery: until a fragment stored after the blackout is back to the latency
+# (arrival - producer timestamp) the stream had before the first blackout, within one second.
+before = sorted(f["ServerTimestamp"] - f["ProducerTimestamp"] for f in fragments if not starts or f["ServerTimestamp"] < starts[0])
+normal = before[len(before) // 2] if before else 0
+recoveries = []
+for end in ends:
+    live = [f["ServerTimestamp"] for f in fragments if f["ServerTimestamp"] >= end and f["ServerTimestamp"] - f["ProducerTimestamp"] <= normal + 1]
+    recoveries.append(min(live) - end if live else float("inf"))
+rss = [(float(t), int(kb)) for t, kb in (l.split(",") for l in read("rss.csv").splitlines() if "," in l)]
+
+print(f"Soak: {len(ends)} blackouts of 25 s, producer exit {read('producer.exit').strip() or '-'}")
+print()
+print("| Put | Skipped | Persisted | Stored once | Reported dropped | Duplicates | Accepted − dropped − stored |")
+print("|--:|--:|--:|--:|--:|--:|--:|")
+if summary:
+    accepted = summary["FramesPut"] - summary["FramesSkipped"]
+    print(f"| {summary['FramesPut']} | {summary['FramesSkipped']} | {summary['FramesPersisted']} | {stored} | {summary['FramesDropped']} | {duplicates} | {accepted - summary['FramesDropped'] - stored} |")
+else:
+    print(f"| no --json summary | | | {stored} | | {duplicates} | |")
+print()
+if recoveries:
+    print(f"Recovery after each blackout (end of blackout → stream live again, latency back within 1 s of {normal:.1f} s): "
+          f"min {min(recoveries):.1f} s, median {statistics.median(recoveries):.1f} s, max {max(recoveries):.1f} s")
+if rss:
+    t0 = rss[0][0]
+    n = len(rss)
+    tenth = max(1, n // 10)
+    print()
+    print(f"Producer RSS ({n} samples every 5 s): min {min(k for _, k in rss) / 1024:.1f} MiB, max {max(k for _, k in rss) / 1024:.1f} MiB; "
+          f"median of the second tenth {statistics.median(k for _, k in rss[tenth:2 * tenth]) / 1024:.1f} MiB, "
+          f"of the last tenth {statistics.median(k for _, k in rss[-tenth:]) / 1024:.1f} MiB")
+    print()
+    print("| Minute | RSS MiB |")
+    print("|--:|--:|")
+    for minute in range(0, int((rss[-1][0] - t0) // 60) + 1, 5):
+        sample = min(rss, key=lambda s: abs(s[0] - t0 - minute * 60))
+        print(f"| {minute} | {sample[1] / 1024:.1f} |")
