@@ -1,5 +1,5 @@
 // KvsProducer build script (Cake). Run through ./build.sh, which installs what is missing first.
-//   ./build.sh --target=Build | Test | Demo | Bench | Native | Native-Arm64 | Native-Ffmpeg7 | Pack | Publish-Arm64 | Soak
+//   ./build.sh --target=Build | Test | Demo | Bench | Native | Native-Arm64 | Native-Ffmpeg7 | Pack | Publish-Arm64 | Publish-Aot | Soak
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -76,6 +76,45 @@ Task("Publish-Arm64")
     }
 });
 
+// The NativeAOT kvs, a release artifact per device processor (issue 13): the streaming verbs in one binary with
+// libkvsmedia*.so beside it and no .NET to install (`kvs local` is left out: LocalEndpointHost). arm64 is linked
+// with clang and the cross objcopy (the csproj sets ObjCopyName). Test depends on it: KvsRuntimeTests run these binaries.
+Task("Publish-Aot")
+    .Description("Publishes the NativeAOT kvs for linux-x64 and linux-arm64 into artifacts/kvs-aot/<rid> and artifacts/release/kvs-<rid>.tar.gz (kvs + libkvsmedia*.so).")
+    .IsDependentOn("Native")
+    .IsDependentOn("Native-Arm64")
+    .IsDependentOn("Native-Ffmpeg7")
+    .Does(() =>
+{
+    var release = artifacts.Combine("release");
+    EnsureDirectoryExists(release);
+    foreach (var rid in new[] { "linux-x64", "linux-arm64" })
+    {
+        var output = artifacts.Combine($"kvs-aot/{rid}");
+        CleanDirectory(output);
+        DotNetPublish("./src/KvsProducer.Cli/KvsProducer.Cli.csproj", new DotNetPublishSettings
+        {
+            Configuration = configuration,
+            Runtime = rid,
+            OutputDirectory = output,
+            NoLogo = true,
+            Verbosity = DotNetVerbosity.Minimal,
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
+            // Apart from the solution build's obj/ and bin/ (as Publish-Arm64), so both can coexist.
+            ArgumentCustomization = arguments => arguments.Append("--artifacts-path").AppendQuoted(artifacts.Combine("aot-obj").FullPath),
+        });
+
+        var files = new[] { "kvs" }.Concat(GetFiles(output.FullPath + "/libkvsmedia*.so").Select(f => f.GetFilename().ToString())).ToArray();
+        var tarball = release.CombineWithFilePath($"kvs-{rid}.tar.gz");
+        if (StartProcess("tar", new ProcessSettings { Arguments = $"-czf {tarball.FullPath} -C {output.FullPath} {string.Join(" ", files)}" }) != 0)
+        {
+            throw new Exception($"tar of {output.FullPath} failed.");
+        }
+
+        Information("{0}: {1} ({2:0.0} MB; kvs {3:0.0} MB)", rid, tarball.GetFilename(), new System.IO.FileInfo(tarball.FullPath).Length / 1e6, new System.IO.FileInfo(output.CombineWithFilePath("kvs").FullPath).Length / 1e6);
+    }
+});
+
 Task("Build")
     .Description("Builds the native library and every managed project.")
     .IsDependentOn("Native")
@@ -105,6 +144,7 @@ Task("Test")
     .IsDependentOn("Build")
     .IsDependentOn("Clients")
     .IsDependentOn("Native-Arm64") // built once here, so the arm64 tests never race to build it
+    .IsDependentOn("Publish-Aot") // the NativeAOT kvs binaries KvsRuntimeTests run (x64, and arm64 under qemu)
     .Does(() =>
 {
     var results = artifacts.Combine("test-results");

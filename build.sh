@@ -19,6 +19,7 @@ apt_packages=(
   chromium
   patchelf
   tmux  # CliTerminalTests: kvs stream in a real 80x24 terminal
+  clang  # NativeAOT kvs for linux-arm64 (Publish-Aot): the cross link
   nftables iproute2 util-linux  # KvsProducer.FaultTests: loss/blackouts (nft), tc tbf, unshare -n -m
 )
 

@@ -10,6 +10,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        LocalEndpointHost.InstallAssemblyResolver(); // kvs names Microsoft.NETCore.App only: see LocalEndpointHost
         var parsed = BuildRoot().Parse(args);
         if (parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == "--debug"))
         {

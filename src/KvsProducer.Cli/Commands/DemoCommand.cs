@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using KvsProducer.Auth;
 using KvsProducer.LocalEndpoint;
@@ -24,11 +23,14 @@ internal static class DemoCommand
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the endpoint's data and the file read back.", DefaultValueFactory = _ => new DirectoryInfo("artifacts/demo") };
         var duration = new Option<string>("--duration") { Description = "How much video to stream.", DefaultValueFactory = _ => "20s" };
         var command = new Command("demo", "Stream a camera-like source to a local Kinesis Video Streams endpoint, with one connection drop, and read it back.") { output, duration };
-        command.SetAction((result, cancellationToken) => CliErrors.RunAsync("demo", async () =>
-        {
-            var summary = await RunAsync(result.GetValue(output)!, OptionParsers.ParseDuration(result.GetValue(duration)!), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine(summary);
-        }, cancellationToken, summarize: null));
+        // The demo's endpoint needs ASP.NET Core, loaded only when present (LocalEndpointHost, as kvs local).
+        command.SetAction((result, cancellationToken) => LocalEndpointHost.IsSupported && LocalEndpointHost.IsAspNetCoreLoadable()
+            ? CliErrors.RunAsync("demo", async () =>
+            {
+                var summary = await RunAsync(result.GetValue(output)!, OptionParsers.ParseDuration(result.GetValue(duration)!), cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(summary);
+            }, cancellationToken, summarize: null)
+            : LocalEndpointHost.RefuseAsync("demo"));
         return command;
     }
 
@@ -118,18 +120,21 @@ internal static class DemoCommand
 
     private static async Task<int> ListFragmentsAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/listFragments", new Dictionary<string, object> { ["StreamName"] = StreamName, ["MaxResults"] = 1000 }, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsync("/listFragments", JsonBody($$"""{"StreamName":"{{StreamName}}","MaxResults":1000}"""), cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
         return document.RootElement.GetProperty("Fragments").GetArrayLength();
     }
+
+    /// <summary>A fixed request body (the stream name is a constant): no reflection-based serializer, so kvs stays trimmable for NativeAOT.</summary>
+    private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     /// <summary>GetMedia from the earliest fragment; the response stays open for live data, so stop once it goes quiet.</summary>
     private static async Task<long> GetMediaAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/getMedia")
         {
-            Content = JsonContent.Create(new Dictionary<string, object> { ["StreamName"] = StreamName, ["StartSelector"] = new Dictionary<string, string> { ["StartSelectorType"] = "EARLIEST" } }),
+            Content = JsonBody($$$"""{"StreamName":"{{{StreamName}}}","StartSelector":{"StartSelectorType":"EARLIEST"}}"""),
         };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();

@@ -42,7 +42,16 @@ internal static class LocalCommand
             port, bind, dataDir, https, http2, accessKey, secretKey, sessionToken, region, creationDelay, deletionDelay, seed, dropBytes, dropSeconds, dropMode, errorAck, ackDelay, stopAcks, throttle, serverErrors, bandwidth, refuse,
         };
 
-        command.SetAction(async (parse, cancellationToken) =>
+        // The endpoint runs on ASP.NET Core, which kvs loads only here (LocalEndpointHost): the streaming
+        // verbs start on the plain .NET runtime. RunAsync is a method of its own, so nothing that needs
+        // ASP.NET Core is compiled before the check; the NativeAOT kvs (IsSupported false) trims it away.
+        command.SetAction((parse, cancellationToken) => LocalEndpointHost.IsSupported && LocalEndpointHost.IsAspNetCoreLoadable()
+            ? RunAsync(parse, cancellationToken)
+            : LocalEndpointHost.RefuseAsync("local"));
+
+        return command;
+
+        async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
         {
             LocalKvsFaults faults;
             LocalKvsOptions options;
@@ -133,9 +142,7 @@ internal static class LocalCommand
             {
                 Console.CancelKeyPress -= onCancel;
             }
-        });
-
-        return command;
+        }
     }
 
     /// <summary>Parses <c>ID</c> or <c>ID@K</c>.</summary>
