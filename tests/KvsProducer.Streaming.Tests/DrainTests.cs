@@ -33,6 +33,21 @@ public class DrainTests
         Assert.That(await link.Local.ListFragmentsAsync(stream.Name), Has.Count.EqualTo(Frames / 25));
     }
 
+    [Test, CancelAfter(30_000)]
+    public async Task Stopping_a_stream_that_never_got_a_frame_returns_at_once(CancellationToken cancellationToken)
+    {
+        // The uploader used to wait for a first frame before anything else, so this StopAsync hung until its token.
+        await using var local = await LocalKvsFixture.StartAsync();
+        await using var producer = new KinesisVideoProducer(local.ProducerOptions);
+        await using var stream = await producer.StartStreamAsync(new StreamDefinition("never-fed") { CreateIfMissing = true }, cancellationToken);
+
+        var watch = Stopwatch.StartNew();
+        await stream.StopAsync(cancellationToken);
+
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(stream.GetMetrics().PutFrames, Is.Zero);
+    }
+
     [Test, CancelAfter(60_000)]
     public async Task A_drain_gives_up_with_a_TimeoutException_naming_the_option_when_no_acknowledgement_comes_for_the_no_progress_timeout(CancellationToken cancellationToken)
     {
