@@ -4,14 +4,29 @@ namespace KvsProducer.FaultTests;
 /// reported dropped, and the producer's summary says so.</summary>
 internal static class ExactlyOnce
 {
-    public static void AssertHolds(ScenarioResult result)
+    /// <summary>
+    /// Frames a scenario may store twice when its fault swallows the acknowledgements of fragments already stored:
+    /// none. <see cref="AssertHoldsAcrossLostAcknowledgements"/> is the one exception, for that case only.
+    /// </summary>
+    public static void AssertHolds(ScenarioResult result) => AssertHolds(result, allowedDuplicates: 0);
+
+    /// <summary>
+    /// For a blackout that can fall between a fragment being stored and its acknowledgements reaching the producer:
+    /// a producer that gives up on that connection cannot know the fragment was stored, and only the service could
+    /// drop the resent copy (the official producers behave the same). The uploader keeps at most two unanswered
+    /// fragments per connection, so at most two fragments may be stored twice: 50 frames of the 25-frame-GOP clips.
+    /// Everything else (no loss, exact accounting) holds as strictly as in <see cref="AssertHolds(ScenarioResult)"/>.
+    /// </summary>
+    public static void AssertHoldsAcrossLostAcknowledgements(ScenarioResult result) => AssertHolds(result, allowedDuplicates: 50);
+
+    private static void AssertHolds(ScenarioResult result, int allowedDuplicates)
     {
         Assert.That(result.SetupError, Is.Empty, $"The fixture itself failed: {result}");
         Assert.That(result.Summary, Is.Not.Null, $"No --json summary on stdout: {result}");
         var summary = result.Summary!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(result.Duplicates, Is.Zero, $"Frames stored more than once: {result}");
+            Assert.That(result.Duplicates, Is.LessThanOrEqualTo(allowedDuplicates), $"Frames stored more than once: {result}");
             Assert.That(result.StoredFrames, Is.EqualTo(summary.Accepted - summary.FramesDropped), $"Stored frames ≠ accepted − reported dropped: {result}");
             Assert.That(summary.FramesPersisted, Is.EqualTo(result.StoredFrames), $"FramesPersisted ≠ frames stored: {result}");
             Assert.That(summary.FramesPersisted + summary.FramesDropped, Is.EqualTo(summary.Accepted), $"Persisted + dropped ≠ accepted: {result}");
