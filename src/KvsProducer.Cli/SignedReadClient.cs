@@ -48,7 +48,7 @@ internal sealed class SignedReadClient : IDisposable
         return new SignedReadClient(http, endpoint, credentials, controlPlane.Region);
     }
 
-    /// <summary>POSTs <paramref name="json"/> to <paramref name="path"/>, signed (kvs-protocol.md §1.3).</summary>
+    /// <summary>POSTs <paramref name="json"/> to <paramref name="path"/>, signed with SigV4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).</summary>
     public async Task<HttpResponseMessage> PostAsync(string path, byte[] json, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);

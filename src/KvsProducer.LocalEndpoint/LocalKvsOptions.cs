@@ -26,7 +26,7 @@ public sealed record LocalKvsOptions
     /// <summary>
     /// Also offer HTTP/2 (ALPN h2) over HTTPS. Off by default: the official C producer signs
     /// <c>connection</c> and <c>transfer-encoding</c>, which do not exist in HTTP/2, so its PutMedia
-    /// fails signature checks over h2 (kvs-protocol.md §1.3). Whether the real service offers h2
+    /// fails signature checks over h2 (SigV4 signs the HTTP/1.1 header list). Whether the real service offers h2
     /// is not documented: this option is unverified against it.
     /// </summary>
     public bool Http2 { get; init; }

@@ -6,7 +6,7 @@ using KvsProducer.Service;
 
 namespace KvsProducer.Cli.Commands;
 
-/// <summary><c>kvs fragments</c>: lists a stream's fragments with ListFragments (kvs-protocol.md §7.2).</summary>
+/// <summary><c>kvs fragments</c>: lists a stream's fragments with ListFragments (https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_reader_ListFragments.html).</summary>
 internal static class FragmentsCommand
 {
     internal static Command Create(ProducerConnection? shared = null)

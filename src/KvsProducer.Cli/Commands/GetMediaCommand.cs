@@ -5,7 +5,7 @@ using KvsProducer.Service;
 
 namespace KvsProducer.Cli.Commands;
 
-/// <summary><c>kvs get-media</c>: saves a stream's media with GetMedia (kvs-protocol.md §7.1, chunks of §6.7).</summary>
+/// <summary><c>kvs get-media</c>: saves a stream's media with GetMedia (https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_dataplane_GetMedia.html).</summary>
 internal static class GetMediaCommand
 {
     internal static Command Create(ProducerConnection? shared = null)

@@ -62,7 +62,7 @@ internal sealed class ServiceError : Exception
 
     public static ServiceError ResourceNotFound(string message) => new("ResourceNotFoundException", 404, message);
 
-    // kinesisvideo model: AccessDeniedException carries 401 (kvs-protocol.md §2.3).
+    // kinesisvideo model: AccessDeniedException carries 401 (the botocore kinesisvideo service model).
     public static ServiceError AccessDenied(string message) => new("AccessDeniedException", 401, message);
 
     // kinesisvideo model (edge configuration operations): 404.

@@ -9,7 +9,7 @@ namespace KvsProducer.Intermittent;
 /// The PIC checks every 5 s (first after 3 s) and ends fragments idle for more than 20 s
 /// (pic:src/client/src/Client.c checkIntermittentProducerCallback, client/Include.h
 /// INTERMITTENT_PRODUCER_PERIOD_SENTINEL_VALUE / INTERMITTENT_PRODUCER_TIMER_START_DELAY /
-/// INTERMITTENT_PRODUCER_MAX_TIMEOUT; parity.md §4). We check every quarter of the idle time, so a fragment
+/// INTERMITTENT_PRODUCER_MAX_TIMEOUT; the KVS PIC's stream state, amazon-kinesis-video-streams-pic). We check every quarter of the idle time, so a fragment
 /// closes between 1 and 1.25 idle times after its last frame. A periodic timer has no re-arming race with
 /// frames arriving, and the producer path only stores a timestamp (no allocation, no timer change per frame).
 /// </remarks>

@@ -2,7 +2,7 @@ namespace KvsProducer.LocalEndpoint.Internal.ArchivedMedia;
 
 /// <summary>
 /// The AAC track of a stored session header (CodecID <c>A_AAC</c>, CodecPrivate = AudioSpecificConfig), as HLS,
-/// DASH and GetClip carry it: track 2 next to H.264 on track 1 (kvs-protocol.md §6.4, "Playback requirements").
+/// DASH and GetClip carry it: track 2 next to H.264 on track 1 (KVS HLS/DASH playback requirements: https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/hls-playback.html).
 /// </summary>
 internal sealed class AudioTrack
 {

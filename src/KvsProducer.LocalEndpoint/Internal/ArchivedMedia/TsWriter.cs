@@ -78,7 +78,7 @@ internal static class TsWriter
             offset += nalLength;
             if (length <= 0 || offset + length > data.Length)
             {
-                throw ServiceError.InvalidArgument("A stored frame is not in AVCC form (length-prefixed NAL units): send frames with NAL adaptation (kvs-protocol.md §6).");
+                throw ServiceError.InvalidArgument("A stored frame is not in AVCC form (length-prefixed NAL units): send H.264 as length-prefixed NAL units (the producer's NAL adaptation from Annex B).");
             }
 
             int type = data[offset] & 0x1F;

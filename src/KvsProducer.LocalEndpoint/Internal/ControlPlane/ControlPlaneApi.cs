@@ -116,7 +116,7 @@ internal sealed class ControlPlaneApi
         }
     }
 
-    /// <summary>kvs-protocol.md §2.2 Status: a stream deleted less than <see cref="LocalKvsOptions.StreamDeletionDelay"/> ago is DELETING.</summary>
+    /// <summary>DescribeStream's Status (StreamInfo): a stream deleted less than <see cref="LocalKvsOptions.StreamDeletionDelay"/> ago is DELETING.</summary>
     private StreamInfo? Deleting(string? name, string? arn)
     {
         double now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;

@@ -3,7 +3,7 @@ namespace KvsProducer.LocalEndpoint.Internal.Live;
 /// <summary>
 /// The service-side buffer every stream has, retention 0 included: the fragments of the last
 /// few minutes, the one being received too, readable by GetMedia as they arrive. CreateStream's
-/// documentation (kvs-protocol.md §2.2, DG20 API_CreateStream) bounds it at 5 minutes and 200 MB.
+/// documentation (API_CreateStream, DataRetentionInHours: https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_CreateStream.html) bounds it at 5 minutes and 200 MB.
 /// </summary>
 internal sealed class LiveBuffer
 {

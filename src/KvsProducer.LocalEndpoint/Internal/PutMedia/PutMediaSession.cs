@@ -265,7 +265,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         _pendingMetadataItems = 0;
         _acks.Add(new FragmentAck(AckEventType.Buffering, fragment.Timecode, fragment.Number));
 
-        // Written for every stream: with retention 0 the file is the live buffer's only (kvs-protocol.md §2.2).
+        // Written for every stream: with retention 0 the file is the live buffer's only (CreateStream: retention 0 keeps no archive).
         fragment.FileName = fragment.Number + ".mkv";
         string path = _stream.Fragments.PathOf(fragment.FileName);
         fragment.File = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);

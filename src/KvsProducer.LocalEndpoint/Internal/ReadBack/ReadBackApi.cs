@@ -108,7 +108,7 @@ internal sealed class ReadBackApi
                 index = 0;
                 break;
             case "NOW":
-                // kvs-protocol.md §7.1 "NOW: the latest chunk": the fragment being received, from its start.
+                // GetMedia StartSelectorType NOW: "the latest chunk" (API_dataplane_GetMedia): the fragment being received, from its start.
                 liveAfter = stream.Live.NowSequence();
                 break;
             case "FRAGMENT_NUMBER":

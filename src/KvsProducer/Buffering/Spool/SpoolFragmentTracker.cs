@@ -90,7 +90,7 @@ internal sealed class SpoolFragmentTracker(FrameSpool spool, bool keepsData, boo
 
         if (dropped.Reason == FrameDropReason.ErrorAcknowledgement)
         {
-            spool.Release(range.From, range.To); // parity.md §2: the service refuses this fragment for good; resending it would fail again
+            spool.Release(range.From, range.To); // the service refuses this fragment for good (PutMedia ErrorId catalogue); resending it would fail again
         }
         else if (range.From >= 0 && countsSpills)
         {

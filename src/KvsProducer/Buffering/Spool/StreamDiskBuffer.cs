@@ -11,7 +11,7 @@ namespace KvsProducer.Buffering.Spool;
 /// <remarks>
 /// A replay is an Offline stream of the same name with its own PutMedia sessions, sent before (restart) or after
 /// (stop) the live sessions, never beside them: the service sees one connection per stream at a time, and within each
-/// session fragment timecodes increase (kvs-protocol.md §5.1). A replay restarts its session whenever the spooled
+/// session fragment timecodes increase (PutMedia: fragment timecodes must increase within a session, https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_dataplane_PutMedia.html). A replay restarts its session whenever the spooled
 /// timestamps go backwards (frames of different runs).
 /// </remarks>
 internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
