@@ -84,7 +84,14 @@ public sealed class CameraPipeSourceTests
 
         var steps = StepsInMilliseconds(await ReadAsync(source));
 
-        Assert.That(steps, Has.All.InRange(40 - 5, 40 + 5));
+        // The stamps follow the arrivals a little (ArrivalClock.TimeGain), so a machine under load can move single
+        // steps by more than the pipe's usual jitter; what the hint promises is the typical step and the least one.
+        var sorted = steps.Order().ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sorted[sorted.Count / 2], Is.InRange(40 - 3, 40 + 3), "the median step is the hint's period");
+            Assert.That(sorted[0], Is.GreaterThanOrEqualTo(40 * ArrivalClock.DurationShare - 0.5), "no step is shorter than the duration each frame promised");
+        });
     }
 
     [Test]
