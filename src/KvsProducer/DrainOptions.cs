@@ -8,11 +8,11 @@ namespace KvsProducer;
 public sealed record DrainOptions
 {
     /// <summary>
-    /// Give up when the upload made no progress for this long: no fragment was persisted and nothing was dropped
-    /// (BUFFERING and RECEIVED alone do not count: an endpoint that fails to store every fragment sends them on
-    /// every retry). An outage the uploader rides out with reconnects counts as no progress. Choose it longer
-    /// than one fragment takes to send and persist on the slowest link expected. Default
-    /// <see cref="Timeout.InfiniteTimeSpan"/>.
+    /// Give up when the upload made no progress for this long: no fragment was persisted, nothing was dropped and
+    /// the service answered (BUFFERING, RECEIVED) no fragment later than before (answers repeated for the same
+    /// fragment do not count: an endpoint that fails to store a fragment answers it again on every retry). An
+    /// outage the uploader rides out with reconnects counts as no progress. Choose it longer than one fragment
+    /// takes to send on the slowest link expected. Default <see cref="Timeout.InfiniteTimeSpan"/>.
     /// </summary>
     public TimeSpan NoProgressTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 

@@ -28,6 +28,7 @@ public sealed class ReadmeSnippetTests
         },
         ["src/KvsProducer/README.md#0"] = new([$"file:{Path.Combine(Repository.Root, "tests", "data", "h264-640x480.h264")}?fps=25"], NeedsEndpoint: true, InterruptAfter: null),
         ["src/KvsProducer.Media/README.md#0"] = new(["testsrc:?size=320x240&rate=25"], NeedsEndpoint: true, InterruptAfter: null),
+        ["src/KvsProducer.Media/README.md#1"] = new(["testsrc:?size=320x240&rate=25&audio=aac"], NeedsEndpoint: true, InterruptAfter: null),
         ["src/KvsProducer.LocalEndpoint/README.md#0"] = new([], NeedsEndpoint: false, InterruptAfter: null),
     };
 

@@ -14,6 +14,7 @@ internal sealed partial class ContentView
             if (outcome == AckOutcome.Applied)
             {
                 _bufferedAcks++;
+                NoteAnswered(fragmentTimecode);
             }
 
             return outcome;
@@ -34,6 +35,7 @@ internal sealed partial class ContentView
             }
 
             _receivedAcks++;
+            NoteAnswered(fragmentTimecode);
             if (!Options.KeepsData)
             {
                 outcome = MarkPersisted(fragment);

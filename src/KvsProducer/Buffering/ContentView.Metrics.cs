@@ -19,6 +19,8 @@ internal sealed partial class ContentView
     private long _transferredBytes;
     private long _sessions;
     private long _bufferedAcks;
+    private long _answerAdvances;
+    private long _latestAnsweredTimecode = long.MinValue;
     private long _receivedAcks;
     private long _persistedAcks;
     private long _errorAcks;
@@ -69,9 +71,11 @@ internal sealed partial class ContentView
 
     /// <summary>
     /// Grows whenever the upload gets closer to drained: frames settled as persisted (confirmed or not) or given
-    /// up (dropped or skipped). BUFFERING and RECEIVED do not count: an endpoint that acknowledges the start of a
-    /// fragment and then answers ERROR for it on every session (a full disk) would otherwise keep a drain alive
-    /// forever (measured by the fault suite: 82,000 sessions in 5 min, a drain that never ended).
+    /// up (dropped or skipped), or the service answering (BUFFERING, RECEIVED) a fragment later than any it
+    /// answered before, which is how a slow link shows progress while a large fragment crosses it. Answers for
+    /// fragments already answered do not count: an endpoint that takes a fragment and answers ERROR for it on
+    /// every session (a full disk) would otherwise keep a drain alive forever (the fault suite measured
+    /// 82,000 sessions in 5 min and a drain that never ended).
     /// </summary>
     public long ProgressMark
     {
@@ -79,8 +83,18 @@ internal sealed partial class ContentView
         {
             lock (_gate)
             {
-                return _persistedFrames + _droppedFrames + _skippedFrames; // persisted includes the unconfirmed
+                return _persistedFrames + _droppedFrames + _skippedFrames + _answerAdvances; // persisted includes the unconfirmed
             }
+        }
+    }
+
+    /// <summary>Counts an answer for a fragment later than every fragment answered before (see <see cref="ProgressMark"/>).</summary>
+    private void NoteAnswered(long fragmentTimecode)
+    {
+        if (fragmentTimecode > _latestAnsweredTimecode)
+        {
+            _latestAnsweredTimecode = fragmentTimecode;
+            _answerAdvances++;
         }
     }
 

@@ -38,7 +38,7 @@ internal sealed class DrainWatch(ContentView view, DrainOptions options)
                 }
 
                 GaveUpReason = Exceeded(options.Deadline, clock.GetElapsedTime(start, now), "DrainOptions.Deadline", "in total")
-                    ?? Exceeded(options.NoProgressTimeout, clock.GetElapsedTime(lastProgress, now), "DrainOptions.NoProgressTimeout", "without progress (nothing persisted, nothing dropped)");
+                    ?? Exceeded(options.NoProgressTimeout, clock.GetElapsedTime(lastProgress, now), "DrainOptions.NoProgressTimeout", "without progress (nothing persisted or dropped, no new fragment answered)");
                 if (GaveUpReason is not null)
                 {
                     await drain.CancelAsync().ConfigureAwait(false);
