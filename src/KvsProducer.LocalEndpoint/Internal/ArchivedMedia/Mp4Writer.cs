@@ -96,30 +96,12 @@ internal static class Mp4Writer
         });
         w.Box("mdia", () =>
         {
-            w.FullBox("mdhd", 0, 0, () =>
-            {
-                w.U32(0);
-                w.U32(0);
-                w.U32(Timescale);
-                w.U32(0);
-                w.U16(0x55C4); // 'und'
-                w.U16(0);
-            });
-            w.FullBox("hdlr", 0, 0, () =>
-            {
-                w.U32(0);
-                w.Fourcc("vide");
-                w.Zeros(12);
-                w.Bytes("VideoHandler\0"u8);
-            });
+            Mdhd(w, Timescale);
+            Hdlr(w, "vide", "VideoHandler\0"u8);
             w.Box("minf", () =>
             {
                 w.FullBox("vmhd", 0, 1, () => w.Zeros(8));
-                w.Box("dinf", () => w.FullBox("dref", 0, 0, () =>
-                {
-                    w.U32(1);
-                    w.FullBox("url ", 0, 1, () => { });
-                }));
+                Dinf(w);
                 w.Box("stbl", () =>
                 {
                     w.FullBox("stsd", 0, 0, () =>
@@ -142,14 +124,50 @@ internal static class Mp4Writer
                             w.Box("avcC", () => w.Bytes(track.CodecPrivate));
                         });
                     });
-                    w.FullBox("stts", 0, 0, () => w.U32(0));
-                    w.FullBox("stsc", 0, 0, () => w.U32(0));
-                    w.FullBox("stsz", 0, 0, () => { w.U32(0); w.U32(0); });
-                    w.FullBox("stco", 0, 0, () => w.U32(0));
+                    EmptySampleTables(w);
                 });
             });
         });
     });
+
+    /// <summary>Media header: no times (fragmented: the durations are in the fragments), language 'und'.</summary>
+    private static void Mdhd(BoxWriter w, uint timescale) => w.FullBox("mdhd", 0, 0, () =>
+    {
+        w.U32(0);
+        w.U32(0);
+        w.U32(timescale);
+        w.U32(0);
+        w.U16(0x55C4); // 'und'
+        w.U16(0);
+    });
+
+    private static void Hdlr(BoxWriter w, string handler, ReadOnlySpan<byte> name)
+    {
+        var nameBytes = name.ToArray(); // the lambda below cannot capture a span
+        w.FullBox("hdlr", 0, 0, () =>
+        {
+            w.U32(0);
+            w.Fourcc(handler);
+            w.Zeros(12);
+            w.Bytes(nameBytes);
+        });
+    }
+
+    /// <summary>Data information: one self-contained data reference (the media is in this file).</summary>
+    private static void Dinf(BoxWriter w) => w.Box("dinf", () => w.FullBox("dref", 0, 0, () =>
+    {
+        w.U32(1);
+        w.FullBox("url ", 0, 1, () => { });
+    }));
+
+    /// <summary>Fragmented MP4: the sample tables in moov are empty; each moof carries its samples.</summary>
+    private static void EmptySampleTables(BoxWriter w)
+    {
+        w.FullBox("stts", 0, 0, () => w.U32(0));
+        w.FullBox("stsc", 0, 0, () => w.U32(0));
+        w.FullBox("stsz", 0, 0, () => { w.U32(0); w.U32(0); });
+        w.FullBox("stco", 0, 0, () => w.U32(0));
+    }
 
     private static void Trex(BoxWriter w, uint trackId) => w.FullBox("trex", 0, 0, () =>
     {
@@ -181,30 +199,12 @@ internal static class Mp4Writer
         });
         w.Box("mdia", () =>
         {
-            w.FullBox("mdhd", 0, 0, () =>
-            {
-                w.U32(0);
-                w.U32(0);
-                w.U32((uint)audio.SampleRate);
-                w.U32(0);
-                w.U16(0x55C4); // 'und'
-                w.U16(0);
-            });
-            w.FullBox("hdlr", 0, 0, () =>
-            {
-                w.U32(0);
-                w.Fourcc("soun");
-                w.Zeros(12);
-                w.Bytes("SoundHandler\0"u8);
-            });
+            Mdhd(w, (uint)audio.SampleRate);
+            Hdlr(w, "soun", "SoundHandler\0"u8);
             w.Box("minf", () =>
             {
                 w.FullBox("smhd", 0, 0, () => w.U32(0));
-                w.Box("dinf", () => w.FullBox("dref", 0, 0, () =>
-                {
-                    w.U32(1);
-                    w.FullBox("url ", 0, 1, () => { });
-                }));
+                Dinf(w);
                 w.Box("stbl", () =>
                 {
                     w.FullBox("stsd", 0, 0, () =>
@@ -222,10 +222,7 @@ internal static class Mp4Writer
                             Esds(w, audio);
                         });
                     });
-                    w.FullBox("stts", 0, 0, () => w.U32(0));
-                    w.FullBox("stsc", 0, 0, () => w.U32(0));
-                    w.FullBox("stsz", 0, 0, () => { w.U32(0); w.U32(0); });
-                    w.FullBox("stco", 0, 0, () => w.U32(0));
+                    EmptySampleTables(w);
                 });
             });
         });
