@@ -17,7 +17,7 @@ internal sealed class CliStreamRun(string streamName)
         await using var producer = new KinesisVideoProducer(producerOptions, CliDebug.LoggerFactory);
         await using var stream = await StartAsync(producer, producerOptions, definition, limits.StartTimeout, cancellationToken).ConfigureAwait(false);
         var status = _status = new StreamStatus(stream, frames);
-        var pacer = upload ? null : new FramePacer(producerOptions.TimeProvider);
+        using var pacer = upload ? null : new FramePacer(producerOptions.TimeProvider);
         var period = TerminalLine.IsInteractive ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
         await using (new Timer(_ => TerminalLine.Status(StreamStatus.Format(status.Report())), null, period, period).ConfigureAwait(false))
         {

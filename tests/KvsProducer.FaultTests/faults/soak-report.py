@@ -60,3 +60,28 @@ if rss:
     for minute in range(0, int((rss[-1][0] - t0) // 60) + 1, 5):
         sample = min(rss, key=lambda s: abs(s[0] - t0 - minute * 60))
         print(f"| {minute} | {sample[1] / 1024:.1f} |")
+
+failures = []
+if not summary:
+    failures.append("no --json summary")
+else:
+    unaccounted = summary["FramesPut"] - summary["FramesSkipped"] - summary["FramesDropped"] - stored
+    if unaccounted:
+        failures.append(f"{unaccounted} frames accepted but neither stored nor reported dropped")
+if duplicates:
+    failures.append(f"{duplicates} frames stored twice")
+late = rss[len(rss) // 3:] if rss else []
+if len(late) >= 10:
+    mean_t = statistics.fmean(t for t, _ in late)
+    mean_k = statistics.fmean(k for _, k in late)
+    slope = sum((t - mean_t) * (k - mean_k) for t, k in late) / sum((t - mean_t) ** 2 for t, _ in late)  # KiB per second
+    per_10_minutes = slope * 600 / 1024
+    print()
+    print(f"RSS slope over the last two thirds: {per_10_minutes:+.2f} MiB per 10 minutes (limit +2)")
+    if per_10_minutes > 2:
+        failures.append(f"RSS grows {per_10_minutes:+.2f} MiB per 10 minutes")
+else:
+    failures.append("too few RSS samples to judge memory")
+print()
+print("Soak: " + ("PASSED" if not failures else "FAILED: " + "; ".join(failures)))
+sys.exit(1 if failures else 0)
