@@ -99,6 +99,60 @@ public class CliFailureTests
     }
 
     [Test, CancelAfter(60_000)]
+    public async Task A_malformed_source_uri_is_a_bad_command_line_even_without_credentials()
+    {
+        using var home = new EmptyHome();
+
+        var run = await KvsProcess.RunAsync(home.Path, new Dictionary<string, string>(), "stream", "-s", "bogus:xx", "-n", "s", "--region", "us-west-2", "--json");
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Stderr);
+        Assert.That(Lines(run.Stderr), Has.Length.EqualTo(1), run.Stderr);
+        Assert.That(run.Stderr, Does.Contain("is not a source URI"), "the command line is judged before the credentials");
+        using var summary = Summary(run.Stdout);
+        Assert.That(summary.RootElement.GetProperty("ExitCode").GetInt32(), Is.EqualTo(2));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Kvs_local_with_an_unusable_data_directory_says_which_in_one_line()
+    {
+        using var home = new EmptyHome();
+        var notADirectory = Path.Combine(home.Path, "a-file");
+        await File.WriteAllTextAsync(notADirectory, "x");
+
+        var run = await KvsProcess.RunAsync(home.Path, new Dictionary<string, string>(), "local", "--port", "0", "--data-dir", Path.Combine(notADirectory, "data"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Stderr);
+        Assert.That(Lines(run.Stderr), Has.Length.EqualTo(1), run.Stderr);
+        Assert.That(run.Stderr, Does.Contain("cannot use the data directory").And.Contain("--data-dir").And.Not.Contain("--port"));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Kvs_local_on_a_busy_port_says_so_in_one_line()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        using var home = new EmptyHome();
+
+        var run = await KvsProcess.RunAsync(home.Path, new Dictionary<string, string>(), "local", "--port", ((IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Stderr);
+        Assert.That(Lines(run.Stderr), Has.Length.EqualTo(1), "no hosting stack trace: " + run.Stderr);
+        Assert.That(run.Stderr, Does.Contain("cannot listen on").And.Contain("--port"));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Kvs_local_with_a_port_out_of_range_exits_2_with_one_line()
+    {
+        using var home = new EmptyHome();
+
+        var run = await KvsProcess.RunAsync(home.Path, new Dictionary<string, string>(), "local", "--port", "99999");
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Stderr);
+        Assert.That(Lines(run.Stderr), Has.Length.EqualTo(1), run.Stderr);
+        Assert.That(run.Stderr, Does.Contain("1–65535").And.Contain("99999"));
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task Frames_refused_by_error_acknowledgements_are_reported_dropped_and_fail_an_upload_with_its_json_summary()
     {
         // ERROR 4002 (not retriable: the same bytes would fail again) for the second fragment of each session:

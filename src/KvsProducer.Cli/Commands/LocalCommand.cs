@@ -98,7 +98,8 @@ internal static class LocalCommand
             using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
                 .SetMinimumLevel(LogLevel.Information)
-                .AddFilter("Microsoft", LogLevel.Warning));
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)); // start failures: one line below, not its stack trace
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -129,13 +130,23 @@ internal static class LocalCommand
             }
             catch (ArgumentException e)
             {
-                // An option combination LocalKvsOptions refuses (e.g. --http2 without --https).
-                await Console.Error.WriteLineAsync($"kvs local: {e.Message}").ConfigureAwait(false);
+                // An option combination LocalKvsOptions refuses (e.g. --http2 without --https). One line: not
+                // the "(Parameter 'Port') Actual value was ..." lines .NET appends to the message.
+                var line = e.Message.ReplaceLineEndings("\n").Split('\n')[0].Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)
+                    + (e is ArgumentOutOfRangeException { ActualValue: { } value } ? $" Got {value}." : string.Empty);
+                await Console.Error.WriteLineAsync($"kvs local: {line}").ConfigureAwait(false);
                 return 2;
             }
-            catch (IOException e)
+            catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException or InvalidOperationException)
             {
+                // Kestrel's bind failure: an IOException around the socket error (AddressInUseException is an InvalidOperationException).
                 await Console.Error.WriteLineAsync($"kvs local: cannot listen on {options.BindAddress}:{options.Port}: {e.Message} (choose another --port, or 0 for any free one).").ConfigureAwait(false);
+                return 1;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Anything else on disk: the data directory (created, probed, its state file read at start).
+                await Console.Error.WriteLineAsync($"kvs local: cannot use the data directory {options.DataDirectory ?? "(temporary)"}: {e.Message} (give a writable --data-dir).").ConfigureAwait(false);
                 return 1;
             }
             finally

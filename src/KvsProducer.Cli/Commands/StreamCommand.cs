@@ -70,7 +70,6 @@ internal static class StreamCommand
             var run = new CliStreamRun(result.GetValue(streamName)!);
             return CliErrors.RunAsync(command.Name, async () =>
             {
-                var producerOptions = await connection.ResolveAsync(result, cancellationToken).ConfigureAwait(false);
                 var fragment = OptionParsers.ParseDuration(result.GetValue(fragmentDuration)!);
                 var limits = new StreamLimits(
                     OptionParsers.ParseDuration(result.GetValue(startTimeout)!),
@@ -78,8 +77,11 @@ internal static class StreamCommand
                     result.GetValue(deadline) is { } total ? OptionParsers.ParseDuration(total) : null);
                 var start = result.GetValue(startTime) is { } text
                     ? OptionParsers.ParseStartTime(text)
-                    : TimeSpan.FromMilliseconds(producerOptions.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+                    : TimeSpan.FromMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+
+                // The source first: a malformed --source is a bad command line (exit 2) whatever the credentials say.
                 await using var frames = source.Open(result, start, fragment, paceToRealTime: false);
+                var producerOptions = await connection.ResolveAsync(result, cancellationToken).ConfigureAwait(false);
                 var definition = new StreamDefinition(result.GetValue(streamName)!)
                 {
                     Mode = upload ? StreamingMode.Offline : StreamingMode.Realtime,
