@@ -101,5 +101,10 @@ public sealed class LocalEndpointFaultTests
         var result = await ScenarioRunner.RunAsync(new Scenario("disk-full", Local, "stream", 40, "diskfull:1m"));
         ExactlyOnce.AssertHolds(result);
         Assert.That(result.ProducerStderr, Does.Not.Contain("   at "), $"A stack trace instead of one line: {result}");
+
+        // kvs local answers what the service answers when it cannot store a fragment: ERROR 5001 ARCHIVAL_ERROR,
+        // on the same session, instead of dropping the connection or staying silent.
+        Assert.That(result.Summary?.ErrorAcks, Is.GreaterThan(0), $"No ERROR acknowledgement for the fragments the full disk refused: {result}");
+        Assert.That(result.ProducerStderr, Does.Contain("5001"), $"The producer did not say which error the service gave: {result}");
     }
 }

@@ -37,7 +37,14 @@ internal sealed record PersistJob(FragmentRecord Record, FileStream File, Sessio
     /// <summary>Drops a job that will never be committed (session torn down).</summary>
     public void Discard(FragmentStore store)
     {
-        File.Dispose();
+        try
+        {
+            File.Dispose(); // flushes what is buffered, which fails again on a full disk
+        }
+        catch (IOException)
+        {
+        }
+
         try
         {
             System.IO.File.Delete(store.PathOf(Record.File));

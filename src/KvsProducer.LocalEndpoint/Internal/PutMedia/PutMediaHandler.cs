@@ -312,21 +312,25 @@ internal sealed class PutMediaHandler
                 continue;
             }
 
+            var answer = new FragmentAck(AckEventType.Persisted, job.Record.FragmentTimecode, job.Record.Number);
             try
             {
                 await Task.Run(() => job.Persist(stream.Fragments, stream.State.DataRetentionInHours), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
+                // Received but not stored (disk full while making it durable): the producer must learn that it is
+                // not PERSISTED, or it would count it as stored; 5001 ARCHIVAL_ERROR (retriable), as the service.
                 Log.Unexpected(_logger, e, "/putMedia (persist)");
-                continue;
+                job.Discard(stream.Fragments);
+                answer = answer with { EventType = AckEventType.Error, ErrorId = AckErrorId.ArchivalError };
             }
 
             if (job.AckRequired)
             {
                 try
                 {
-                    await acks.WriteAsync(new FragmentAck(AckEventType.Persisted, job.Record.FragmentTimecode, job.Record.Number), cancellationToken).ConfigureAwait(false);
+                    await acks.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
                 {

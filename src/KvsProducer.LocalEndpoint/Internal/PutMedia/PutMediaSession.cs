@@ -117,8 +117,15 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
     {
         if (_current is { File: { } file, Live: { } live } fragment)
         {
-            file.Flush();
-            live.Flushed(fragment.StoredBytes);
+            try
+            {
+                file.Flush();
+                live.Flushed(fragment.StoredBytes);
+            }
+            catch (IOException e)
+            {
+                FailWrite(fragment, e);
+            }
         }
     }
 
@@ -268,12 +275,20 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         // Written for every stream: with retention 0 the file is the live buffer's only (CreateStream: retention 0 keeps no archive).
         fragment.FileName = fragment.Number + ".mkv";
         string path = _stream.Fragments.PathOf(fragment.FileName);
-        fragment.File = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
-        fragment.File.Write(_pendingTags.WrittenSpan);
-        fragment.File.Write(fragment.Head.WrittenSpan);
-        fragment.StoredBytes = _pendingTags.WrittenCount + fragment.Head.WrittenCount;
         fragment.Live = new LiveFragment(fragment.Number, fragment.ServerTimestampMs, fragment.ProducerTimestampMs, _sessionHeader!.Bytes, path, ownsFile: !_store);
-        _stream.Live.Add(fragment.Live, fragment.ServerTimestampMs);
+        fragment.StoredBytes = _pendingTags.WrittenCount + fragment.Head.WrittenCount;
+        try
+        {
+            fragment.File = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+            fragment.File.Write(_pendingTags.WrittenSpan);
+            fragment.File.Write(fragment.Head.WrittenSpan);
+            _stream.Live.Add(fragment.Live, fragment.ServerTimestampMs);
+        }
+        catch (IOException e)
+        {
+            FailWrite(fragment, e);
+        }
+
         _pendingTags.Clear();
         fragment.Head.Clear();
     }
@@ -345,13 +360,32 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
 
         _previousTimecode = fragment.Timecode;
         _previousLastBlock = fragment.LastBlock;
-        _acks.Add(new FragmentAck(AckEventType.Received, fragment.Timecode, fragment.Number));
         _current = null;
-        fragment.File!.Flush();
+        if (fragment.File is { } file)
+        {
+            try
+            {
+                file.Flush();
+            }
+            catch (IOException e)
+            {
+                FailWrite(fragment, e);
+            }
+        }
+
+        if (fragment.WriteFailed)
+        {
+            // The service's answer when it cannot store a fragment (kvs-protocol.md: 5001 ARCHIVAL_ERROR, retriable):
+            // never RECEIVED or PERSISTED for bytes that are not on disk, and the session goes on.
+            _acks.Add(new FragmentAck(AckEventType.Error, fragment.Timecode, fragment.Number, AckErrorId.ArchivalError));
+            return;
+        }
+
+        _acks.Add(new FragmentAck(AckEventType.Received, fragment.Timecode, fragment.Number));
         fragment.Live!.Finish(fragment.StoredBytes);
         if (!_store)
         {
-            fragment.File.Dispose();
+            fragment.File!.Dispose();
             return;
         }
 
@@ -423,7 +457,40 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         }
 
         fragment.StoredBytes += bytes.Length;
-        fragment.File?.Write(bytes);
+        if (fragment.File is { } file)
+        {
+            try
+            {
+                file.Write(bytes);
+            }
+            catch (IOException e)
+            {
+                FailWrite(fragment, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fragment that could not be written (disk full, I/O error): its file is dropped and the rest of its
+    /// bytes are read and discarded; its end answers ERROR 5001 instead of RECEIVED (<see cref="OnClusterEnd"/>).
+    /// </summary>
+    private void FailWrite(Fragment fragment, IOException error)
+    {
+        fragment.WriteError = error.Message;
+        if (fragment.File is { } file)
+        {
+            fragment.File = null;
+            try
+            {
+                file.Dispose(); // flushes what is buffered: fails again on a full disk
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        fragment.Live?.Abort();
+        TryDelete(_stream.Fragments.PathOf(fragment.FileName!));
     }
 
     private long ToMilliseconds(long ticks) => (long)((Int128)ticks * _timecodeScale / 1_000_000);
@@ -466,6 +533,11 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         public string? FileName { get; set; }
 
         public FileStream? File { get; set; }
+
+        /// <summary>Why the fragment's file could not be written; null while it is fine.</summary>
+        public string? WriteError { get; set; }
+
+        public bool WriteFailed => WriteError is not null;
 
         public LiveFragment? Live { get; set; }
     }
