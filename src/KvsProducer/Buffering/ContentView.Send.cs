@@ -48,6 +48,7 @@ internal sealed partial class ContentView
                 _tail = end;
             }
 
+            CountResentUnconfirmed(start);
             _current = start;
             _sendOffset = OffsetOf(start);
             _resendFrom = -1;
@@ -72,6 +73,7 @@ internal sealed partial class ContentView
         {
             if (sessionId == _sessionId)
             {
+                FlagUnanswered();
                 _sessionActive = false;
                 _inFlight = false;
                 ReleaseSegments();
