@@ -119,6 +119,7 @@ internal sealed partial class ContentView
             long end = next >= 0 ? Rec(next).Offset : _committedEnd;
             long count = Math.Min(end - _sendOffset, maxBytes);
             data = _log.Read(_sendOffset, _sendOffset + count);
+            _handedOutEnd = Math.Max(_handedOutEnd, _sendOffset + count);
             _inFlight = true;
             _inFlightHeader = false;
             _inFlightLength = count;

@@ -11,9 +11,10 @@ internal sealed partial class ContentView
     private const FragmentState Answered = FragmentState.Received | Done;
 
     private long _sessionStart;
+    private long _handedOutEnd; // the store offset up to which this session's reads reached (written or not)
     private long _resentUnconfirmedFrames;
 
-    /// <summary>True while some fragment this session sent bytes of has no RECEIVED or PERSISTED (nor was skipped).</summary>
+    /// <summary>True while some fragment this session handed out bytes of (to a write that may have reached the network) has no RECEIVED or PERSISTED (nor was skipped).</summary>
     public bool AwaitsAnswers(int sessionId)
     {
         lock (_gate)
@@ -23,7 +24,7 @@ internal sealed partial class ContentView
                 return false;
             }
 
-            for (long f = Math.Max(_sessionStart, _tail); f < _head && Rec(f).Offset < _sendOffset; f = NextFragmentOrHead(f))
+            for (long f = Math.Max(_sessionStart, _tail); f < _head && Rec(f).Offset < _handedOutEnd; f = NextFragmentOrHead(f))
             {
                 if ((Rec(f).Fragment & Answered) == 0)
                 {
@@ -38,7 +39,7 @@ internal sealed partial class ContentView
     /// <summary>At the end of a session (under the gate): flags what it sent that got no answer.</summary>
     private void FlagUnanswered()
     {
-        for (long f = Math.Max(_sessionStart, _tail); f < _head && Rec(f).Offset < _sendOffset; f = NextFragmentOrHead(f))
+        for (long f = Math.Max(_sessionStart, _tail); f < _head && Rec(f).Offset < _handedOutEnd; f = NextFragmentOrHead(f))
         {
             if ((Rec(f).Fragment & Answered) == 0)
             {
@@ -52,6 +53,7 @@ internal sealed partial class ContentView
     private void CountResentUnconfirmed(long start)
     {
         _sessionStart = start;
+        _handedOutEnd = OffsetOf(start);
         for (long f = start; f < _head; f = NextFragmentOrHead(f))
         {
             ref var record = ref Rec(f);
