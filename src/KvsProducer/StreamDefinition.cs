@@ -44,9 +44,9 @@ public sealed partial record StreamDefinition
     /// <summary>
     /// How long a stale connection keeps being read before it is reset (default 45 s, 0 to 2 minutes; zero resets
     /// at once). A stopped endpoint still stores what its kernel queued when it resumes, so a reset connection's
-    /// fragments could be stored twice once the next session resends them; during the grace nothing new is sent,
-    /// every answer restarts it (at most three times the grace in all), and it ends as soon as every fragment
-    /// the connection carried is answered (docs/fault-suite.md, "Stopped endpoint").
+    /// fragments could be stored twice once the next session resends them; during the grace no new fragment is
+    /// started, and the first answer ends it: the connection goes on and nothing is resent (docs/fault-suite.md,
+    /// "Stopped endpoint"). Only after a grace without any answer is the connection reset.
     /// </summary>
     public TimeSpan StaleConnectionGrace { get; init; } = TimeSpan.FromSeconds(45);
 

@@ -4,12 +4,13 @@ namespace KvsProducer.Service;
 /// The stale-connection grace (issue 11, "silent duplicates after a hung endpoint"). A stopped endpoint
 /// (SIGSTOP, a full receive queue, a network blackout) still stores what its kernel queued once it resumes: Linux
 /// delivers queued data before our reset's ECONNRESET. Resetting at once and resending therefore stored up to the
-/// unanswered window twice. Instead, a stale session sends no new fragment (the one being written is finished, so
-/// the endpoint never holds half a cluster) and keeps reading answers for <see cref="StreamDefinition.StaleConnectionGrace"/>;
-/// every answer restarts that wait (at most three graces in all). When every fragment the session sent is answered
-/// RECEIVED or PERSISTED the session simply goes on: nothing is resent and no reconnect is needed. When the grace
-/// expires the session is reset as before and the next one resends only the unanswered fragments, counted as
-/// resent unconfirmed (the only frames that may be stored twice).
+/// unanswered window twice. Instead, a stale session starts no new fragment (the one being written is finished, so
+/// the endpoint never holds half a cluster) and keeps reading answers for <see cref="StreamDefinition.StaleConnectionGrace"/>.
+/// The first answer shows the endpoint is back: the session simply goes on (nothing is resent, no reconnect), and the
+/// staleness watch starts over. Waiting for every fragment to be answered instead would wait forever for the last
+/// one: the endpoint calls a fragment whole only when the next one starts, which the grace holds back. When the
+/// grace expires without an answer the session is reset as before and the next one resends only the unanswered
+/// fragments, counted as resent unconfirmed (the only frames that may be stored twice).
 /// </summary>
 internal sealed partial class StreamUploader
 {
@@ -39,7 +40,7 @@ internal sealed partial class StreamUploader
         }
     }
 
-    /// <summary>True when every fragment the session sent got answered within the grace; false when it expired.</summary>
+    /// <summary>True when the endpoint answered within the grace (or nothing sent waits for an answer); false when it expired.</summary>
     private async Task<bool> GraceAsync(IDuplexHttpExchange exchange, int sessionId, CancellationToken cancellationToken)
     {
         if (!_view.AwaitsAnswers(sessionId))
@@ -53,31 +54,22 @@ internal sealed partial class StreamUploader
         exchange.IgnoreStalls();
         _inGrace = true;
         long started = clock.GetTimestamp();
-        long lastAnswer = started;
         long acks = Interlocked.Read(ref _acks);
         Log.GraceStarted(_logger, _stream.Name, sessionId, grace.TotalSeconds);
-        var period = TimeSpan.FromMilliseconds(Math.Clamp(grace.TotalMilliseconds / 8, 20, 500));
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(grace.TotalMilliseconds / 8, 20, 250));
         try
         {
             while (true)
             {
-                if (!_view.AwaitsAnswers(sessionId))
+                if (Interlocked.Read(ref _acks) != acks || !_view.AwaitsAnswers(sessionId))
                 {
                     Log.GraceAnswered(_logger, _stream.Name, sessionId, clock.GetElapsedTime(started).TotalSeconds);
                     return true;
                 }
 
-                long now = clock.GetTimestamp();
-                long seen = Interlocked.Read(ref _acks);
-                if (seen != acks)
+                if (clock.GetElapsedTime(started) >= grace)
                 {
-                    acks = seen;
-                    lastAnswer = now; // the endpoint is alive and catching up: give it another grace
-                }
-
-                if (clock.GetElapsedTime(lastAnswer, now) >= grace || clock.GetElapsedTime(started, now) >= grace * 3)
-                {
-                    Log.GraceExpired(_logger, _stream.Name, sessionId, clock.GetElapsedTime(started, now).TotalSeconds);
+                    Log.GraceExpired(_logger, _stream.Name, sessionId, clock.GetElapsedTime(started).TotalSeconds);
                     return false;
                 }
 
