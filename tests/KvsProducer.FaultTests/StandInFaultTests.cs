@@ -37,6 +37,17 @@ public sealed class StandInFaultTests
     }
 
     [Test]
+    public async Task Endpoint_stopped_for_75_s_longer_than_the_grace_stores_twice_only_what_it_reports()
+    {
+        // Past ConnectionStaleAfter (20 s) + StaleConnectionGrace (45 s) the hung connection is reset; what the stopped
+        // endpoint's kernel kept is stored when it resumes, and the producer reports those resent fragments.
+        var result = await ScenarioRunner.RunAsync(new Scenario("sigstop-75s", StandIn, "stream", 115, "sigstop:20:75"));
+        ExactlyOnce.AssertHoldsWithDuplicatesReported(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
+        ExactlyOnce.AssertRecovered(result);
+    }
+
+    [Test]
     public async Task Endpoint_killed_and_restarted_stores_every_accepted_frame_once()
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("kill9-restart", StandIn, "stream", 40, "kill9:15:3"));
