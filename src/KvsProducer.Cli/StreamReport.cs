@@ -10,6 +10,8 @@ namespace KvsProducer.Cli;
 /// source acknowledged PERSISTED (not merely read), <c>EtaSeconds</c> the time left at the measured
 /// persisted rate. <c>FramesPersistedUnconfirmed</c>: of <c>FramesPersisted</c>, those the service had
 /// acknowledged RECEIVED on a connection that ended before their PERSISTED (stored, not sent twice).
+/// <c>FramesResentUnconfirmed</c>: frames sent again after a connection that carried them was reset without any
+/// RECEIVED or PERSISTED for them (a hung endpoint past its grace): the only frames the service may store twice.
 /// <c>ExitCode</c> and <c>Error</c> are the command's outcome (the line printed on stderr).
 /// </summary>
 internal sealed record StreamReport(
@@ -30,6 +32,7 @@ internal sealed record StreamReport(
     double? Progress,
     double? EtaSeconds = null,
     long FramesPersistedUnconfirmed = 0,
+    long FramesResentUnconfirmed = 0,
     int ExitCode = 0,
     string? Error = null);
 

@@ -93,13 +93,14 @@ internal sealed class StreamStatus
             _progress?.Fraction,
             _progress?.EtaSeconds,
             metrics.PersistedUnconfirmedFrames,
+            metrics.ResentUnconfirmedFrames,
             outcome?.ExitCode ?? ExitCodes.Success,
             outcome?.Line);
     }
 
     /// <summary>The summary of a run that failed before its stream started: nothing was sent.</summary>
     public static StreamReport NothingSent(string stream, TimeSpan elapsed, CliFailure outcome) =>
-        new(stream, Math.Round(elapsed.TotalSeconds, 1), 0, 0, 0, 0, 0, 0, 0, 0, double.NaN, double.NaN, 0, 0, null, null, 0, outcome.ExitCode, outcome.Line);
+        new(stream, Math.Round(elapsed.TotalSeconds, 1), 0, 0, 0, 0, 0, 0, 0, 0, double.NaN, double.NaN, 0, 0, null, null, 0, 0, outcome.ExitCode, outcome.Line);
 
     /// <summary>
     /// One line, most important fields first (<see cref="TerminalLine.Fit"/> drops trailing ones on a narrow

@@ -74,6 +74,14 @@ public sealed record StreamBufferMetrics
     /// </summary>
     public long PersistedUnconfirmedFrames { get; init; }
 
+    /// <summary>
+    /// Frames sent again after a connection that carried them was reset with neither RECEIVED nor PERSISTED for
+    /// them (a hung endpoint that stayed silent past <see cref="StreamDefinition.StaleConnectionGrace"/>). Such an
+    /// endpoint may still store what its kernel had queued when it resumes, so these, counted once per resend,
+    /// are the only frames the service may store twice.
+    /// </summary>
+    public long ResentUnconfirmedFrames { get; init; }
+
     /// <summary>Packaged bytes of the frames accepted into the buffer (MKV Cluster and block headers included,
     /// the per-session stream header not). With <see cref="PersistedBytes"/> it gives an upload's progress.</summary>
     public long PutBytes { get; init; }

@@ -41,6 +41,15 @@ public sealed partial record StreamDefinition
     /// <summary>Reconnect when data older than this has no BUFFERING acknowledgement (default 20 s; zero turns it off).</summary>
     public TimeSpan ConnectionStaleAfter { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long a stale connection keeps being read before it is reset (default 45 s, 0 to 2 minutes; zero resets
+    /// at once). A stopped endpoint still stores what its kernel queued when it resumes, so a reset connection's
+    /// fragments could be stored twice once the next session resends them; during the grace no new fragment is
+    /// started, and the first answer ends it: the connection goes on and nothing is resent (docs/fault-suite.md,
+    /// "Stopped endpoint"). Only after a grace without any answer is the connection reset.
+    /// </summary>
+    public TimeSpan StaleConnectionGrace { get; init; } = TimeSpan.FromSeconds(45);
+
     /// <summary>Raise latency pressure when the unsent backlog is older than this (zero, the default, turns it off).</summary>
     public TimeSpan MaxLatency { get; init; } = TimeSpan.Zero;
 
@@ -82,6 +91,9 @@ public sealed partial record StreamDefinition
     /// </summary>
     public DiskBufferOptions? DiskBuffer { get; init; }
 
+    /// <summary>The longest <see cref="StaleConnectionGrace"/>: a hung connection must not hold the upload back for long.</summary>
+    internal static readonly TimeSpan MaxStaleConnectionGrace = TimeSpan.FromMinutes(2);
+
     /// <summary>The PutMedia content type: the tracks' (e.g. <c>video/h264</c>).</summary>
     public string ContentType => string.Join(',', Tracks.Select(t => t.ContentType));
 
@@ -113,6 +125,13 @@ public sealed partial record StreamDefinition
             throw new ArgumentException("ConnectionStaleAfter and MaxLatency must not be negative: use zero to turn them off.", nameof(ConnectionStaleAfter));
         }
 
+        if (StaleConnectionGrace < TimeSpan.Zero || StaleConnectionGrace > MaxStaleConnectionGrace)
+        {
+            throw new ArgumentException(
+                $"StaleConnectionGrace {StaleConnectionGrace} is out of range: use 0 (reset a stale connection at once) to 2 minutes (45 s is the default).",
+                nameof(StaleConnectionGrace));
+        }
+
         if (IdleFragmentTimeout != TimeSpan.Zero && (IdleFragmentTimeout < TimeSpan.FromMilliseconds(100) || IdleFragmentTimeout > TimeSpan.FromHours(1)))
         {
             throw new ArgumentException($"IdleFragmentTimeout {IdleFragmentTimeout} is out of range: use 100 ms to 1 hour (20 s is the default), or zero to turn it off.", nameof(IdleFragmentTimeout));
@@ -123,10 +142,11 @@ public sealed partial record StreamDefinition
             throw new ArgumentException($"OfflineWaitTimeout {OfflineWaitTimeout} must be positive, or Timeout.InfiniteTimeSpan (the default) to wait as long as the upload keeps trying.", nameof(OfflineWaitTimeout));
         }
 
-        if (Mode == StreamingMode.Offline && OfflineWaitTimeout != Timeout.InfiniteTimeSpan && ConnectionStaleAfter > TimeSpan.Zero && OfflineWaitTimeout <= ConnectionStaleAfter)
+        if (Mode == StreamingMode.Offline && OfflineWaitTimeout != Timeout.InfiniteTimeSpan && ConnectionStaleAfter > TimeSpan.Zero && OfflineWaitTimeout <= ConnectionStaleAfter + StaleConnectionGrace)
         {
             throw new ArgumentException(
-                $"OfflineWaitTimeout {OfflineWaitTimeout} must be longer than ConnectionStaleAfter {ConnectionStaleAfter}: a hung connection is replaced only after ConnectionStaleAfter, " +
+                $"OfflineWaitTimeout {OfflineWaitTimeout} must be longer than ConnectionStaleAfter {ConnectionStaleAfter} plus StaleConnectionGrace {StaleConnectionGrace}: " +
+                "a hung connection is replaced only after ConnectionStaleAfter and its grace, " +
                 "so a shorter wait fails frames the reconnect would have sent. Use Timeout.InfiniteTimeSpan (the default) to wait as long as the upload keeps trying.",
                 nameof(OfflineWaitTimeout));
         }

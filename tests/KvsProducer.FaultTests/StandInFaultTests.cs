@@ -28,10 +28,21 @@ public sealed class StandInFaultTests
     }
 
     [Test]
-    public async Task Endpoint_stopped_for_20_5_s_stores_every_accepted_frame_and_at_most_two_fragments_twice()
+    public async Task Endpoint_stopped_for_20_5_s_stores_every_accepted_frame_once()
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("sigstop-20.5s", StandIn, "stream", 45, "sigstop:20:20.5"));
-        ExactlyOnce.AssertHoldsWithinResendWindow(result);
+        ExactlyOnce.AssertHolds(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
+        ExactlyOnce.AssertRecovered(result);
+    }
+
+    [Test]
+    public async Task Endpoint_stopped_for_75_s_longer_than_the_grace_stores_twice_only_what_it_reports()
+    {
+        // Past ConnectionStaleAfter (20 s) + StaleConnectionGrace (45 s) the hung connection is reset; what the stopped
+        // endpoint's kernel kept is stored when it resumes, and the producer reports those resent fragments.
+        var result = await ScenarioRunner.RunAsync(new Scenario("sigstop-75s", StandIn, "stream", 115, "sigstop:20:75"));
+        ExactlyOnce.AssertHoldsWithDuplicatesReported(result);
         ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
     }
@@ -49,7 +60,7 @@ public sealed class StandInFaultTests
     public async Task Upload_through_a_30_s_blackout_finishes_and_stores_every_frame()
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("upload-blackout-30s", StandIn, "upload", 300, "rate:4mbit blackout:10:30", "h264-1280x720.h264"));
-        ExactlyOnce.AssertHoldsWithinResendWindow(result);
+        ExactlyOnce.AssertHoldsWithDuplicatesReported(result);
         ExactlyOnce.AssertEndedAsAsked(result);
         ExactlyOnce.AssertRecovered(result);
         Assert.That(result.Summary!.FramesDropped, Is.Zero, $"Offline upload dropped frames: {result}");

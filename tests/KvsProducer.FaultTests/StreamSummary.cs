@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace KvsProducer.FaultTests;
 
 /// <summary>The fields of the <c>kvs stream/upload --json</c> summary the scenarios check.</summary>
-internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long FramesDropped, long FramesSkipped, long FragmentsPersisted, long Reconnects, long ErrorAcks, int? ExitCode, long? FramesPersistedUnconfirmed)
+internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long FramesDropped, long FramesSkipped, long FragmentsPersisted, long Reconnects, long ErrorAcks, int? ExitCode, long? FramesPersistedUnconfirmed, long? FramesResentUnconfirmed = null)
 {
     /// <summary>Frames the stream accepted: every frame put except those skipped before the first key frame.</summary>
     public long Accepted => FramesPut - FramesSkipped;
@@ -29,6 +29,8 @@ internal sealed record StreamSummary(long FramesPut, long FramesPersisted, long 
             root.GetProperty("ErrorAcks").GetInt64(),
             root.TryGetProperty("ExitCode", out var exitCode) ? exitCode.GetInt32() : null,
             // Of FramesPersisted, those acknowledged RECEIVED on a connection that ended before PERSISTED (cli-exits).
-            root.TryGetProperty("FramesPersistedUnconfirmed", out var unconfirmed) ? unconfirmed.GetInt64() : null);
+            root.TryGetProperty("FramesPersistedUnconfirmed", out var unconfirmed) ? unconfirmed.GetInt64() : null,
+            // Frames resent after a connection reset without any answer for them: the only ones that may be stored twice.
+            root.TryGetProperty("FramesResentUnconfirmed", out var resent) ? resent.GetInt64() : null);
     }
 }

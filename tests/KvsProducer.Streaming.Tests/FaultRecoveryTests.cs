@@ -97,10 +97,15 @@ public class FaultRecoveryTests
     [Test, CancelAfter(60_000)]
     public async Task Acknowledgements_that_stop_make_the_connection_stale_and_it_is_replaced(CancellationToken cancellationToken)
     {
-        var definition = new StreamDefinition("stale") { CreateIfMissing = true, ConnectionStaleAfter = TimeSpan.FromSeconds(1) };
+        // A short grace: the endpoint stores but never answers, so the grace expires and the session is reset.
+        var definition = new StreamDefinition("stale") { CreateIfMissing = true, ConnectionStaleAfter = TimeSpan.FromSeconds(1), StaleConnectionGrace = TimeSpan.FromSeconds(1) };
         var (run, stored) = await StreamThroughFaultAsync(new LocalKvsFaults { StopAcks = true }, cancellationToken, definition);
         AssertNothingLost(run, stored);
         Assert.That(run.Errors.First().Error.Message, Does.Contain("stale"));
+        var resent = run.Stream.GetMetrics().ResentUnconfirmedFrames;
+        TestContext.Out.WriteLine($"stored {stored.Count} fragments ({stored.Distinct().Count()} distinct), resent unconfirmed {resent} frames");
+        Assert.That(resent, Is.GreaterThan(0), "the fragments the silent session carried were resent unconfirmed");
+        Assert.That((stored.Count - stored.Distinct().Count()) * 25, Is.LessThanOrEqualTo(resent), "every fragment stored twice is reported as resent unconfirmed");
     }
 
     [Test, CancelAfter(60_000)]

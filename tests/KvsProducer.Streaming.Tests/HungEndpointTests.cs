@@ -3,11 +3,10 @@ namespace KvsProducer.Streaming.Tests;
 /// <summary>
 /// Issue 11 defect 1: an endpoint that hangs for 20 s (kill -STOP, played by a proxy that freezes) made the
 /// producer give connections up gracefully and write whole fragments into every new connection the hung endpoint's
-/// kernel accepted, so all of it arrived after the new session resent it: silent duplicates. Now an abandoned
-/// connection is reset and a new one gets body bytes only after the endpoint answered 200, so only what the hung
-/// connection had already handed to the endpoint's kernel (at most ConnectionStaleAfter of data plus the fragment
-/// being sent) can still arrive twice: the service's receive buffer cannot be taken back, and the producer cannot
-/// know which of those fragments the endpoint will store. Every fragment is stored, and the producer's counts hold.
+/// kernel accepted, so all of it arrived after the new session resent it: silent duplicates. Now a stale session
+/// sends nothing new and keeps reading answers for StaleConnectionGrace: an endpoint that resumes within it answers
+/// what it held and nothing is sent twice. Only a hang longer than the grace resets the session, and then the
+/// fragments resent without any answer are counted (ResentUnconfirmedFrames): the only ones that may be stored twice.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 public class HungEndpointTests
@@ -20,14 +19,31 @@ public class HungEndpointTests
 
     [TestCase(2), TestCase(20)]
     [CancelAfter(120_000)]
-    public async Task A_hang_longer_than_the_staleness_limit_stores_every_frame_and_duplicates_at_most_what_the_hung_connection_held(int staleAfterSeconds, CancellationToken cancellationToken)
+    public async Task A_hang_longer_than_the_staleness_limit_but_within_the_grace_stores_every_frame_once(int staleAfterSeconds, CancellationToken cancellationToken)
     {
         var definition = new StreamDefinition("hung") { CreateIfMissing = true, ConnectionStaleAfter = TimeSpan.FromSeconds(staleAfterSeconds) };
         var (run, stored, metrics) = await StreamThroughHangAsync(definition, TimeSpan.FromSeconds(4), cancellationToken);
 
         Assert.That(metrics.PersistedFrames + run.Drops.Sum(d => d.FrameCount), Is.EqualTo(run.Accepted + run.RefusedByBuffer), "every frame persisted or reported dropped, once");
         Assert.That(stored.Distinct().Count(), Is.EqualTo((int)(metrics.PersistedFrames / 25)), "what the producer calls persisted is what is stored");
-        Assert.That(stored.Count - stored.Distinct().Count(), Is.LessThanOrEqualTo(staleAfterSeconds + 1), "duplicates only from the hung connection, not from every reconnect");
+        Assert.That(stored, Is.Unique, "the endpoint answered what it held within the grace: nothing was sent twice");
+        Assert.That(metrics.ResentUnconfirmedFrames, Is.Zero);
+    }
+
+    [Test, CancelAfter(120_000)]
+    public async Task A_hang_longer_than_the_grace_stores_every_frame_and_reports_every_frame_that_may_be_stored_twice(CancellationToken cancellationToken)
+    {
+        var definition = new StreamDefinition("hung-past-grace")
+        {
+            CreateIfMissing = true,
+            ConnectionStaleAfter = TimeSpan.FromSeconds(2),
+            StaleConnectionGrace = TimeSpan.FromSeconds(1),
+        };
+        var (run, stored, metrics) = await StreamThroughHangAsync(definition, TimeSpan.FromSeconds(4), cancellationToken);
+
+        Assert.That(metrics.PersistedFrames + run.Drops.Sum(d => d.FrameCount), Is.EqualTo(run.Accepted + run.RefusedByBuffer), "every frame persisted or reported dropped, once");
+        Assert.That(metrics.ResentUnconfirmedFrames, Is.GreaterThan(0), "the hung session's fragments were resent without an answer");
+        Assert.That((stored.Count - stored.Distinct().Count()) * 25, Is.LessThanOrEqualTo(metrics.ResentUnconfirmedFrames), "every fragment stored twice is reported");
     }
 
     [Test, CancelAfter(120_000)]
@@ -46,7 +62,7 @@ public class HungEndpointTests
 
         Assert.That(run.Accepted, Is.EqualTo(Frames), "every frame accepted after waiting");
         Assert.That(run.Drops, Is.Empty);
-        Assert.That(stored.Count - stored.Distinct().Count(), Is.LessThanOrEqualTo(3), "duplicates only from the hung connection (2 s stale + 1 fragment), not from every reconnect");
+        Assert.That(stored, Is.Unique, "the endpoint resumed within the grace: nothing was sent twice");
         Assert.That(stored.Distinct(), Is.EquivalentTo(run.ExpectedFragmentTimes(Frames / 25)), "every fragment stored");
         Assert.That(metrics.PersistedFrames, Is.EqualTo(Frames));
     }
@@ -74,7 +90,7 @@ public class HungEndpointTests
         var metrics = stream.GetMetrics();
         TestContext.Out.WriteLine($"{definition.Name} ({definition.Mode}, stale after {definition.ConnectionStaleAfter.TotalSeconds} s): put {Frames}, accepted {run.Accepted}, " +
             $"persisted {metrics.PersistedFrames}, reported dropped {run.Drops.Sum(d => d.FrameCount)}, fragments stored {stored.Count} ({stored.Distinct().Count()} distinct, {Frames / 25} put), " +
-            $"sessions {metrics.TotalSessions}, proxy connections {proxy.Connections}");
+            $"sessions {metrics.TotalSessions}, proxy connections {proxy.Connections}, resent unconfirmed {metrics.ResentUnconfirmedFrames} frames");
         return (run, stored, metrics);
     }
 }

@@ -43,6 +43,28 @@ public class StreamDefinitionTests
         Assert.That(Refusal(() => new StreamDefinition("s") { FragmentDuration = TimeSpan.FromMilliseconds(500) }.Validate()), Does.Contain("use 1 to 30 s"));
     }
 
+    [TestCase(-1), TestCase(121)]
+    public void A_stale_connection_grace_outside_0_to_2_minutes_is_refused(int seconds)
+    {
+        Assert.That(Refusal(() => new StreamDefinition("s") { StaleConnectionGrace = TimeSpan.FromSeconds(seconds) }.Validate()),
+            Does.Contain($"StaleConnectionGrace {TimeSpan.FromSeconds(seconds)} is out of range").And.Contain("0 (reset a stale connection at once) to 2 minutes"));
+    }
+
+    [TestCase(0), TestCase(120)]
+    public void A_stale_connection_grace_of_0_to_2_minutes_is_valid(int seconds)
+    {
+        Assert.DoesNotThrow(() => new StreamDefinition("s") { StaleConnectionGrace = TimeSpan.FromSeconds(seconds) }.Validate());
+    }
+
+    [Test]
+    public void An_offline_wait_within_the_staleness_limit_plus_its_grace_is_refused_naming_both()
+    {
+        var definition = new StreamDefinition("s") { Mode = StreamingMode.Offline, OfflineWaitTimeout = TimeSpan.FromSeconds(60) }; // 20 s + 45 s by default
+
+        Assert.That(Refusal(definition.Validate), Does.Contain("must be longer than ConnectionStaleAfter 00:00:20 plus StaleConnectionGrace 00:00:45"));
+        Assert.DoesNotThrow((definition with { StaleConnectionGrace = TimeSpan.FromSeconds(30) }).Validate);
+    }
+
     [Test]
     public void Defaults_are_the_official_sdks_and_valid()
     {

@@ -45,6 +45,7 @@ internal sealed class BufferMeters : IDisposable
         StreamCounter(meter, "put_frames", "{frame}", "Frames accepted into the buffer.", m => m.PutFrames);
         StreamCounter(meter, "persisted_frames", "{frame}", "Frames the service has (PERSISTED, or RECEIVED on a connection that ended first), each once.", m => m.PersistedFrames);
         StreamCounter(meter, "persisted_unconfirmed_frames", "{frame}", "Of persisted_frames, those RECEIVED on a connection that ended before their PERSISTED came.", m => m.PersistedUnconfirmedFrames);
+        StreamCounter(meter, "resent_unconfirmed_frames", "{frame}", "Frames resent after a connection reset with no RECEIVED or PERSISTED for them: the only frames that may be stored twice.", m => m.ResentUnconfirmedFrames);
         StreamCounter(meter, "persisted_fragments", "{fragment}", "Fragments holding persisted_frames, each once.", m => m.PersistedFragments);
         StreamCounter(meter, "put_bytes", "By", "Packaged bytes accepted into the buffer.", m => m.PutBytes);
         StreamCounter(meter, "persisted_bytes", "By", "Packaged bytes of persisted_frames (persisted_bytes / put_bytes is the upload's progress).", m => m.PersistedBytes);

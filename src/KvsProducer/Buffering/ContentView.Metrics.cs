@@ -62,6 +62,7 @@ internal sealed partial class ContentView
                 PersistedBytes = _persistedBytes,
                 PersistedFragments = _persistedFragments,
                 PersistedUnconfirmedFrames = _persistedUnconfirmedFrames,
+                ResentUnconfirmedFrames = _resentUnconfirmedFrames,
             };
         }
     }

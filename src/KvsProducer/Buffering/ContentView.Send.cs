@@ -48,6 +48,7 @@ internal sealed partial class ContentView
                 _tail = end;
             }
 
+            CountResentUnconfirmed(start);
             _current = start;
             _sendOffset = OffsetOf(start);
             _resendFrom = -1;
@@ -72,6 +73,7 @@ internal sealed partial class ContentView
         {
             if (sessionId == _sessionId)
             {
+                FlagUnanswered();
                 _sessionActive = false;
                 _inFlight = false;
                 ReleaseSegments();
@@ -117,6 +119,7 @@ internal sealed partial class ContentView
             long end = next >= 0 ? Rec(next).Offset : _committedEnd;
             long count = Math.Min(end - _sendOffset, maxBytes);
             data = _log.Read(_sendOffset, _sendOffset + count);
+            _handedOutEnd = Math.Max(_handedOutEnd, _sendOffset + count);
             _inFlight = true;
             _inFlightHeader = false;
             _inFlightLength = count;

@@ -21,4 +21,8 @@ internal enum FragmentState : byte
 
     /// <summary>Refused by a non-retriable ERROR acknowledgement: reported dropped, never sent again.</summary>
     Skipped = 16,
+
+    /// <summary>Sent on a session that ended with neither RECEIVED nor PERSISTED for it: a hung endpoint may still store
+    /// it, so sending it again may store it twice (counted as resent unconfirmed).</summary>
+    SentUnanswered = 32,
 }

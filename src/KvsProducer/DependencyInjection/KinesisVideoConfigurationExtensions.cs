@@ -68,7 +68,7 @@ public static class KinesisVideoConfigurationExtensions
     /// <summary>
     /// Reads a stream definition from <paramref name="section"/>: <c>Name</c>, <c>Mode</c> (Realtime, NearRealtime, Offline),
     /// <c>FragmentDuration</c>, <c>KeyFrameFragmentation</c>, <c>Timecodes</c> (Absolute, Relative), <c>BufferDuration</c>,
-    /// <c>ReplayDuration</c>, <c>ConnectionStaleAfter</c>, <c>MaxLatency</c>, <c>OfflineWaitTimeout</c>, <c>CreateIfMissing</c>,
+    /// <c>ReplayDuration</c>, <c>ConnectionStaleAfter</c>, <c>StaleConnectionGrace</c>, <c>MaxLatency</c>, <c>OfflineWaitTimeout</c>, <c>CreateIfMissing</c>,
     /// <c>Retention</c>, <c>KmsKeyId</c> and a <c>Tags</c> section; durations as <c>00:00:02</c> or <c>2s</c>. Keys it does not
     /// know are left to the caller (a camera's source URI may sit beside them). Tracks come from the source:
     /// set them with <c>with { Tracks = [source.Track] }</c>. The definition is validated.
@@ -92,6 +92,7 @@ public static class KinesisVideoConfigurationExtensions
             BufferDuration = ConfigurationValues.Duration(section, nameof(StreamDefinition.BufferDuration)) ?? defaults.BufferDuration,
             ReplayDuration = ConfigurationValues.Duration(section, nameof(StreamDefinition.ReplayDuration)) ?? defaults.ReplayDuration,
             ConnectionStaleAfter = ConfigurationValues.Duration(section, nameof(StreamDefinition.ConnectionStaleAfter)) ?? defaults.ConnectionStaleAfter,
+            StaleConnectionGrace = ConfigurationValues.Duration(section, nameof(StreamDefinition.StaleConnectionGrace)) ?? defaults.StaleConnectionGrace,
             MaxLatency = ConfigurationValues.Duration(section, nameof(StreamDefinition.MaxLatency)) ?? defaults.MaxLatency,
             OfflineWaitTimeout = ConfigurationValues.Duration(section, nameof(StreamDefinition.OfflineWaitTimeout)) ?? defaults.OfflineWaitTimeout,
             CreateIfMissing = ConfigurationValues.Boolean(section, nameof(StreamDefinition.CreateIfMissing)) ?? defaults.CreateIfMissing,

@@ -58,6 +58,7 @@ internal sealed class Http1Connection : IDuplexHttpExchange
 
     private volatile string? _stalled;
     private volatile bool _disposed;
+    private volatile bool _ignoreStalls;
 
     private Http1Connection(Socket socket, Stream stream, string authority, HttpTransportOptions options)
     {
@@ -559,9 +560,12 @@ internal sealed class Http1Connection : IDuplexHttpExchange
 
     // ---------------------------------------------------------------- errors and stalls
 
+    /// <inheritdoc/>
+    public void IgnoreStalls() => _ignoreStalls = true;
+
     private void CheckStall()
     {
-        if (_disposed || _stalled is not null || _options.StallTimeout is not { } stall)
+        if (_disposed || _ignoreStalls || _stalled is not null || _options.StallTimeout is not { } stall)
         {
             return;
         }

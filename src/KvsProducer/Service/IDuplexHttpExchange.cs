@@ -35,4 +35,13 @@ internal interface IDuplexHttpExchange : IAsyncDisposable
     /// <see cref="SocketSendQueue"/>); null when the transport cannot tell.
     /// </summary>
     long? UnacknowledgedSendBytes => null;
+
+    /// <summary>
+    /// From now on the transport's own stall detection leaves this exchange alone: the caller watches it and
+    /// ends it itself (the uploader's stale-connection grace waits for a stopped endpoint's answers longer than
+    /// the transport's stall timeout). A transport without stall detection does nothing.
+    /// </summary>
+    void IgnoreStalls()
+    {
+    }
 }

@@ -23,5 +23,14 @@ internal sealed partial class StreamUploader
 
         [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Stream {Stream}: clock corrected by {OffsetSeconds} s from the service's Date header")]
         public static partial void ClockCorrected(ILogger logger, string stream, double offsetSeconds);
+
+        [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "Stream {Stream}: PutMedia session {Session} is stale; sending nothing new and reading its answers for up to {GraceSeconds} s before resetting it (StaleConnectionGrace)")]
+        public static partial void GraceStarted(ILogger logger, string stream, int session, double graceSeconds);
+
+        [LoggerMessage(EventId = 307, Level = LogLevel.Information, Message = "Stream {Stream}: PutMedia session {Session} answered again after {ElapsedSeconds:0.#} s of grace; continuing on it")]
+        public static partial void GraceAnswered(ILogger logger, string stream, int session, double elapsedSeconds);
+
+        [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "Stream {Stream}: PutMedia session {Session} left fragments unanswered after {ElapsedSeconds:0.#} s of grace; resetting it (they are resent and counted as resent unconfirmed)")]
+        public static partial void GraceExpired(ILogger logger, string stream, int session, double elapsedSeconds);
     }
 }

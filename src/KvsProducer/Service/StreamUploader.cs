@@ -217,7 +217,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         try
         {
             var writeTask = WriteAsync(exchange, sessionId, rotateAt, reader.Accepted, session.Token);
-            var first = await Task.WhenAny(writeTask, readTask, WatchStalenessAsync(exchange, session.Token)).ConfigureAwait(false);
+            var first = await Task.WhenAny(writeTask, readTask, WatchStalenessWithGraceAsync(exchange, sessionId, session.Token)).ConfigureAwait(false);
             if (first == readTask && readTask.IsCompletedSuccessfully && _stopping)
             {
                 // Stopping: the service may close its response the moment our body ends, before the
@@ -298,11 +298,11 @@ internal sealed partial class StreamUploader : IAsyncDisposable
 
             if (atFragmentStart)
             {
-                if (fragmentsStarted - Interlocked.Read(ref _sessionAnsweredFragments) >= MaxUnansweredFragments)
+                if (!MayStartFragment(fragmentsStarted))
                 {
-                    // Woken by the next acknowledgement; a hung endpoint sends none and the staleness watch ends the session.
+                    // Woken by the next acknowledgement or the grace's end; a hung endpoint sends none and the staleness watch ends the session.
                     _ackSignal.Reset();
-                    if (fragmentsStarted - Interlocked.Read(ref _sessionAnsweredFragments) >= MaxUnansweredFragments)
+                    if (!MayStartFragment(fragmentsStarted))
                     {
                         await _ackSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
                     }

@@ -58,7 +58,7 @@ public class BufferMetricsTests
             "kvs.stream.current_view_duration", "kvs.stream.overall_view_size", "kvs.stream.current_frame_rate",
             "kvs.stream.persisted_acks", "kvs.stream.error_acks", "kvs.stream.dropped_frames", "kvs.stream.dropped_fragments",
             "kvs.stream.skipped_frames", "kvs.stream.latency_pressures", "kvs.stream.buffer_pressures",
-            "kvs.stream.put_frames", "kvs.stream.persisted_frames", "kvs.stream.persisted_unconfirmed_frames", "kvs.stream.persisted_fragments",
+            "kvs.stream.put_frames", "kvs.stream.persisted_frames", "kvs.stream.persisted_unconfirmed_frames", "kvs.stream.resent_unconfirmed_frames", "kvs.stream.persisted_fragments",
             "kvs.stream.put_bytes", "kvs.stream.persisted_bytes",
         }));
         Assert.That(seen["kvs.stream.dropped_frames"], Is.EqualTo("front-door"));

@@ -25,6 +25,64 @@ public class ContentViewRollbackTests
     }
 
     [Test]
+    public void Fragments_a_session_sent_without_any_received_or_persisted_count_as_resent_unconfirmed_when_sent_again()
+    {
+        using var fixture = new ViewFixture();
+        long first = fixture.PutFragment(frames: 2);
+        long second = fixture.PutFragment(frames: 3);
+        fixture.PutFragment(frames: 4);
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session);
+        fixture.View.OnPersisted(session, first);
+        fixture.View.OnBuffering(session, second); // its first bytes arrived, the rest may sit in a hung endpoint's queue
+        Assert.That(fixture.View.AwaitsAnswers(session), Is.True);
+        fixture.View.EndSession(session);
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(fixture.View.GetMetrics().ResentUnconfirmedFrames, Is.EqualTo(7), "the second and third fragments (3 + 4 frames) go again unanswered");
+        fixture.SendAll(next);
+        Assert.That(fixture.View.AwaitsAnswers(next), Is.True);
+    }
+
+    [Test]
+    public void A_fragment_answered_received_after_its_session_ended_is_neither_resent_nor_counted()
+    {
+        using var fixture = new ViewFixture();
+        long first = fixture.PutFragment(frames: 2);
+        fixture.PutFragment(frames: 2);
+        int session = fixture.View.StartSession();
+        fixture.SendAll(session);
+        fixture.View.EndSession(session);
+        fixture.View.OnReceived(session, first); // a late answer of the ended session, before the next starts
+
+        int next = fixture.View.StartSession();
+
+        Assert.That(ViewFixture.FramesOf(fixture.SendAll(next)), Is.EqualTo(new long[] { 2, 3 }));
+        Assert.That(fixture.View.GetMetrics().ResentUnconfirmedFrames, Is.EqualTo(2), "only the last fragment went again unanswered");
+    }
+
+    [Test]
+    public void A_session_awaits_answers_only_for_fragments_it_handed_out_and_counts_nothing_it_never_sent()
+    {
+        using var fixture = new ViewFixture();
+        long first = fixture.PutFragment(frames: 2);
+        long second = fixture.PutFragment(frames: 2);
+        int session = fixture.View.StartSession();
+        Assert.That(fixture.View.AwaitsAnswers(session), Is.False, "nothing handed out yet");
+        fixture.SendAll(session);
+        fixture.View.OnReceived(session, first);
+        Assert.That(fixture.View.AwaitsAnswers(session), Is.True, "the second fragment is unanswered");
+        fixture.View.OnReceived(session, second);
+        Assert.That(fixture.View.AwaitsAnswers(session), Is.False, "RECEIVED answers a fragment: the service has it whole");
+
+        fixture.View.EndSession(session);
+        fixture.View.StartSession();
+
+        Assert.That(fixture.View.GetMetrics().ResentUnconfirmedFrames, Is.Zero);
+    }
+
+    [Test]
     public void A_received_fragment_an_error_asks_to_resend_is_resent()
     {
         using var fixture = new ViewFixture();

@@ -15,7 +15,7 @@ public class StreamDefinitionConfigurationTests
     public void Every_option_is_read_from_its_key_with_durations_in_either_form()
     {
         var definition = Section(("Name", "front-door"), ("Mode", "offline"), ("FragmentDuration", "4s"), ("KeyFrameFragmentation", "false"),
-            ("Timecodes", "Relative"), ("BufferDuration", "00:01:00"), ("ReplayDuration", "30s"), ("ConnectionStaleAfter", "10s"), ("MaxLatency", "500ms"),
+            ("Timecodes", "Relative"), ("BufferDuration", "00:01:00"), ("ReplayDuration", "30s"), ("ConnectionStaleAfter", "10s"), ("StaleConnectionGrace", "30s"), ("MaxLatency", "500ms"),
             ("OfflineWaitTimeout", "1m"), ("CreateIfMissing", "true"), ("Retention", "24h"), ("KmsKeyId", "alias/kvs"), ("Tags:site", "lobby"), ("Tags:floor", "2"))
             .GetStreamDefinition();
 
@@ -28,6 +28,7 @@ public class StreamDefinitionConfigurationTests
             BufferDuration = TimeSpan.FromMinutes(1),
             ReplayDuration = TimeSpan.FromSeconds(30),
             ConnectionStaleAfter = TimeSpan.FromSeconds(10),
+            StaleConnectionGrace = TimeSpan.FromSeconds(30),
             MaxLatency = TimeSpan.FromMilliseconds(500),
             OfflineWaitTimeout = TimeSpan.FromMinutes(1),
             CreateIfMissing = true,

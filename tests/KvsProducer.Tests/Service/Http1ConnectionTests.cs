@@ -342,6 +342,30 @@ public class Http1ConnectionTests
     }
 
     [Test]
+    public async Task An_exchange_that_ignores_stalls_keeps_waiting_for_a_silent_server_until_it_answers(CancellationToken cancellationToken)
+    {
+        // The uploader's stale-connection grace reads a hung endpoint's answers longer than the stall timeout.
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new RawTcpServer(async (socket, token) =>
+        {
+            await RawTcpServer.ReadRequestHeadAsync(socket, token);
+            await answer.Task.WaitAsync(token);
+            await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), token);
+            await Task.Delay(Timeout.Infinite, token);
+        });
+        await using var connection = await Http1Connection.ConnectAsync(server.Address, Options with { StallTimeout = TimeSpan.FromMilliseconds(300) }, cancellationToken);
+        await connection.SendRequestHeadAsync("POST", "/putMedia", PutMediaHeaders, cancellationToken);
+        connection.IgnoreStalls();
+
+        var head = connection.ReadResponseHeadAsync(cancellationToken).AsTask();
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken); // five stall timeouts of silence
+        Assert.That(head.IsCompleted, Is.False, "the stall check left the read alone");
+        answer.SetResult();
+
+        Assert.That((await head).StatusCode, Is.EqualTo(200));
+    }
+
+    [Test]
     public async Task A_server_that_resets_mid_body_is_reported_as_a_connection_reset(CancellationToken cancellationToken)
     {
         await using var server = new RawTcpServer(async (socket, token) =>
