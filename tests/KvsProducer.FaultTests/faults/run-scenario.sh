@@ -119,9 +119,10 @@ done
 producer_start=$(now)
 echo "$producer_start" > "$OUT/streaming.start"
 
-# RSS of the producer every 5 s (the soak reads it).
+# RSS of the producer every 5 s (the soak reads it): total, then its anonymous, file-backed and shared-memory
+# parts in KiB (file pages are the mapped assemblies and libraries, shared memory the runtime's JIT code mapping).
 ( while kill -0 $producer_pid 2>/dev/null; do
-    rss=$(awk '/^VmRSS/ {print $2}' /proc/$producer_pid/status 2>/dev/null)
+    rss=$(awk '/^(VmRSS|RssAnon|RssFile|RssShmem):/ {v = v (v == "" ? "" : ",") $2} END {print v}' /proc/$producer_pid/status 2>/dev/null)
     [[ -n $rss ]] && echo "$(now),$rss" >> "$OUT/rss.csv"
     sleep 5
   done ) &

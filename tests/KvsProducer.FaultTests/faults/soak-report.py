@@ -31,7 +31,9 @@ recoveries = []
 for end in ends:
     live = [f["ServerTimestamp"] for f in fragments if f["ServerTimestamp"] >= end and f["ServerTimestamp"] - f["ProducerTimestamp"] <= normal + 1]
     recoveries.append(min(live) - end if live else float("inf"))
-rss = [(float(t), int(kb)) for t, kb in (l.split(",") for l in read("rss.csv").splitlines() if "," in l)]
+samples = [[float(v) for v in l.split(",")] for l in read("rss.csv").splitlines() if "," in l]
+rss = [(s[0], int(s[1])) for s in samples]
+parts = {name: [(s[0], int(s[i])) for s in samples if len(s) > i] for i, name in ((2, "anonymous"), (3, "file"), (4, "shared"))}
 
 print(f"Soak: {len(ends)} blackouts of 25 s, producer exit {read('producer.exit').strip() or '-'}")
 print()
@@ -55,11 +57,11 @@ if rss:
           f"median of the second tenth {statistics.median(k for _, k in rss[tenth:2 * tenth]) / 1024:.1f} MiB, "
           f"of the last tenth {statistics.median(k for _, k in rss[-tenth:]) / 1024:.1f} MiB")
     print()
-    print("| Minute | RSS MiB |")
-    print("|--:|--:|")
+    print("| Minute | RSS MiB | anonymous | file-backed | shared (JIT code) |")
+    print("|--:|--:|--:|--:|--:|")
     for minute in range(0, int((rss[-1][0] - t0) // 60) + 1, 5):
-        sample = min(rss, key=lambda s: abs(s[0] - t0 - minute * 60))
-        print(f"| {minute} | {sample[1] / 1024:.1f} |")
+        sample = min(samples, key=lambda s: abs(s[0] - t0 - minute * 60))
+        print(f"| {minute} | " + " | ".join(f"{v / 1024:.1f}" for v in sample[1:]) + " |")
 
 failures = []
 if not summary:
@@ -70,14 +72,19 @@ else:
         failures.append(f"{unaccounted} frames accepted but neither stored nor reported dropped")
 if duplicates:
     failures.append(f"{duplicates} frames stored twice")
+def slope_per_10_minutes(series):
+    """Least-squares slope of (seconds, KiB) samples, in MiB per 10 minutes."""
+    mean_t = statistics.fmean(t for t, _ in series)
+    mean_k = statistics.fmean(k for _, k in series)
+    return sum((t - mean_t) * (k - mean_k) for t, k in series) / sum((t - mean_t) ** 2 for t, _ in series) * 600 / 1024
+
+
 late = rss[len(rss) // 3:] if rss else []
 if len(late) >= 10:
-    mean_t = statistics.fmean(t for t, _ in late)
-    mean_k = statistics.fmean(k for _, k in late)
-    slope = sum((t - mean_t) * (k - mean_k) for t, k in late) / sum((t - mean_t) ** 2 for t, _ in late)  # KiB per second
-    per_10_minutes = slope * 600 / 1024
+    per_10_minutes = slope_per_10_minutes(late)
     print()
-    print(f"RSS slope over the last two thirds: {per_10_minutes:+.2f} MiB per 10 minutes (limit +2)")
+    print(f"RSS slope over the last two thirds: {per_10_minutes:+.2f} MiB per 10 minutes (limit +2)"
+          + "".join(f"; {name} {slope_per_10_minutes(series[len(series) // 3:]):+.2f}" for name, series in parts.items() if len(series) >= 10))
     if per_10_minutes > 2:
         failures.append(f"RSS grows {per_10_minutes:+.2f} MiB per 10 minutes")
 else:
