@@ -23,6 +23,7 @@ internal sealed class FrameSpool : IDisposable
     private readonly Lock _gate = new();
     private readonly List<SpoolSegment> _segments = [];
     private readonly SequenceRanges _released = new();
+    private readonly SequenceRanges _spilledRecords = new(); // records the memory buffer dropped: only the disk holds them now
     private readonly SpoolReleaseJournal _journal;
     private SpoolSegment? _active;
     private byte[] _writeBuffer = new byte[64 * 1024];
@@ -32,6 +33,9 @@ internal sealed class FrameSpool : IDisposable
     private long _appended;
     private long _replayed;
     private long _spilled;
+    private long _spilledPersisted;
+    private long _spilledLost;
+    private long _lostNotice; // spilled frames lost in the current Append, reported after the lock
     private long _dropped;
     private long _truncated;
     private bool _disposed;
@@ -50,7 +54,15 @@ internal sealed class FrameSpool : IDisposable
         }
 
         _lastSync = clock.GetTimestamp();
+        SyncDirectory(); // the journal's entry, possibly just created
     }
+
+    /// <summary>
+    /// Spilled frames that left the disk before the service had them (their segment was deleted over
+    /// <see cref="DiskBufferOptions.MaxBytes"/>): now really lost. Called after the spool's lock is released, on the
+    /// appending thread.
+    /// </summary>
+    public Action<long>? SpilledLost { get; set; }
 
     /// <summary>The stream's spool directory: <see cref="DiskBufferOptions.Directory"/>/<c>stream name</c>.</summary>
     public string Directory { get; }
@@ -66,7 +78,13 @@ internal sealed class FrameSpool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var directory = Path.Combine(options.Directory, stream);
+        bool created = !System.IO.Directory.Exists(directory);
         System.IO.Directory.CreateDirectory(directory);
+        if (created && options.SyncInterval != Timeout.InfiniteTimeSpan)
+        {
+            DirectorySync.Sync(options.Directory, stream, logger); // the stream directory's own entry
+        }
+
         var spool = new FrameSpool(options, stream, directory, clock, logger);
         try
         {
@@ -86,6 +104,19 @@ internal sealed class FrameSpool : IDisposable
     /// the bound, or a disk error), which is counted in <see cref="DiskBufferMetrics.DroppedFrames"/> and logged.
     /// </summary>
     public long Append(in Frame frame)
+    {
+        long sequence = AppendLocked(frame);
+        if (_lostNotice > 0)
+        {
+            // Appends are serialised by the stream's put gate, so the notice field is this thread's alone here.
+            long lost = Interlocked.Exchange(ref _lostNotice, 0);
+            SpilledLost?.Invoke(lost);
+        }
+
+        return sequence;
+    }
+
+    private long AppendLocked(in Frame frame)
     {
         int size = SpoolRecord.HeaderSize + frame.Data.Length;
         lock (_gate)
@@ -129,8 +160,11 @@ internal sealed class FrameSpool : IDisposable
         }
     }
 
-    /// <summary>Records <paramref name="from"/>..<paramref name="to"/> are done with (PERSISTED, or given up for good): never uploaded again.</summary>
-    public void Release(long from, long to)
+    /// <summary>
+    /// Records <paramref name="from"/>..<paramref name="to"/> are done with (<paramref name="persisted"/>: the service
+    /// has them; else given up for good): never uploaded again.
+    /// </summary>
+    public void Release(long from, long to, bool persisted = true)
     {
         if (from < 0 || to < from)
         {
@@ -142,6 +176,16 @@ internal sealed class FrameSpool : IDisposable
             if (_disposed)
             {
                 return;
+            }
+
+            long spilled = _spilledRecords.CountInExcept(from, to, _released);
+            if (persisted)
+            {
+                _spilledPersisted += spilled;
+            }
+            else
+            {
+                _spilledLost += spilled;
             }
 
             _released.Add(from, to);
@@ -216,7 +260,74 @@ internal sealed class FrameSpool : IDisposable
 
     public void CountReplayed(long frames) => Interlocked.Add(ref _replayed, frames);
 
-    public void CountSpilled(long frames) => Interlocked.Add(ref _spilled, frames);
+    /// <summary>
+    /// The memory buffer dropped the frames of records <paramref name="from"/>..<paramref name="to"/>: those still on
+    /// disk and not released are now spilled (uploaded later from disk). Returns how many that is; the others are lost.
+    /// </summary>
+    public long MarkSpilled(long from, long to)
+    {
+        if (from < 0 || to < from)
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            long kept = 0;
+            foreach (var segment in _segments)
+            {
+                long first = Math.Max(from, segment.FirstSequence);
+                long last = Math.Min(to, segment.EndSequence - 1);
+                if (last >= first)
+                {
+                    kept += last - first + 1 - _released.CountIn(first, last + 1);
+                    _spilledRecords.Add(first, last);
+                }
+            }
+
+            _spilled += kept;
+            return kept;
+        }
+    }
+
+    /// <summary>Spilled frames so far: all of them, those PERSISTED from disk, those lost after all (one consistent reading).</summary>
+    public (long Spilled, long Persisted, long Lost) GetSpillFigures()
+    {
+        lock (_gate)
+        {
+            return (_spilled, _spilledPersisted, _spilledLost);
+        }
+    }
+
+    /// <summary>Spilled frames on disk not yet uploaded (nor lost).</summary>
+    public long SpilledWaiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spilled - _spilledPersisted - _spilledLost;
+            }
+        }
+    }
+
+    /// <summary>True when record <paramref name="sequence"/> is spilled and not released: the mid-run replay reads only those.</summary>
+    public bool IsSpilledWaiting(long sequence)
+    {
+        lock (_gate)
+        {
+            return _spilledRecords.Contains(sequence) && !_released.Contains(sequence);
+        }
+    }
+
+    /// <summary>Reads the spilled records not yet released, oldest first.</summary>
+    public SpoolBacklogReader ReadSpilled()
+    {
+        lock (_gate)
+        {
+            return new SpoolBacklogReader(this, [.. _segments.Select(s => s.Path)], long.MaxValue, spilledOnly: true);
+        }
+    }
 
     public DiskBufferMetrics GetMetrics()
     {
@@ -229,7 +340,10 @@ internal sealed class FrameSpool : IDisposable
                 Segments = _segments.Count,
                 AppendedFrames = _appended,
                 ReplayedFrames = Interlocked.Read(ref _replayed),
-                SpilledFrames = Interlocked.Read(ref _spilled),
+                SpilledFrames = _spilled,
+                SpilledPersistedFrames = _spilledPersisted,
+                SpilledLostFrames = _spilledLost,
+                SpilledWaitingFrames = _spilled - _spilledPersisted - _spilledLost,
                 DroppedFrames = _dropped,
                 TruncatedBytes = _truncated,
             };
@@ -358,6 +472,7 @@ internal sealed class FrameSpool : IDisposable
         var segment = new SpoolSegment(Path.Combine(Directory, SpoolSegment.FileName(_nextSequence)), _nextSequence);
         segment.Writer = File.OpenHandle(segment.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
         _segments.Add(segment);
+        SyncDirectory(); // else a power cut can lose the whole new segment, synced records and all
         return segment;
     }
 
@@ -378,6 +493,9 @@ internal sealed class FrameSpool : IDisposable
 
             var oldest = _segments[0];
             long unreleased = oldest.Records - _released.CountIn(oldest.FirstSequence, oldest.EndSequence);
+            long spilledLost = oldest.Records == 0 ? 0 : _spilledRecords.CountInExcept(oldest.FirstSequence, oldest.EndSequence - 1, _released);
+            _spilledLost += spilledLost;
+            _lostNotice += spilledLost;
             DeleteSegment(0);
             if (unreleased > 0)
             {
@@ -465,6 +583,16 @@ internal sealed class FrameSpool : IDisposable
 
         long keepFrom = _segments.Count > 0 ? _segments[0].FirstSequence : long.MaxValue;
         _released.RemoveBelow(Math.Min(keepFrom, _released.Ranges[^1].To));
+        _spilledRecords.RemoveBelow(keepFrom);
         _journal.Rewrite(_released.Ranges);
+        SyncDirectory(); // the rename of the rewritten journal
+    }
+
+    private void SyncDirectory()
+    {
+        if (_options.SyncInterval != Timeout.InfiniteTimeSpan)
+        {
+            DirectorySync.Sync(Directory, _stream, _logger);
+        }
     }
 }
