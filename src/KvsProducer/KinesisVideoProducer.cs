@@ -180,6 +180,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
         }
 
         created = new StreamUploader(stream, _uploaderContext, _loggerFactory.CreateLogger<StreamUploader>());
+        stream.Uploader = created;
         uploader = created;
         return stream;
     }

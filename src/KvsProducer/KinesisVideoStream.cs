@@ -67,6 +67,9 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
 
     internal MkvFragmenter Fragmenter => _fragmenter;
 
+    /// <summary>The live uploader (set by the producer): the disk buffer pauses it to upload spilled frames.</summary>
+    internal Service.StreamUploader? Uploader { get; set; }
+
     /// <summary>
     /// Packages <paramref name="frame"/> into the buffer without waiting. Realtime and NearRealtime make
     /// room by dropping the oldest fragments (reported through <see cref="FramesDropped"/>). Returns false
