@@ -184,6 +184,40 @@ public class DiskBufferTests
         Directory.Delete(spool, recursive: true);
     }
 
+    [Test, CancelAfter(90_000)]
+    public async Task Spilled_frames_the_disk_bound_deletes_are_reported_dropped_with_DiskBufferFull_and_the_figures_still_add_up(CancellationToken cancellationToken)
+    {
+        await using var local = await LocalKvsFixture.StartAsync();
+        var spool = Directory.CreateTempSubdirectory("kvs-disk-buffer-").FullName;
+        var definition = SpillingStream("spill-lost", spool) with
+        {
+            // 128 KiB hold about 70 frames of the clip (2.8 s), memory 2 s: most of what a 5 s outage spills is deleted.
+            DiskBuffer = new DiskBufferOptions(spool) { MaxBytes = 128 * 1024, SegmentBytes = 64 * 1024, SpillReplayHealthyFor = Timeout.InfiniteTimeSpan },
+        };
+        await using var producer = new KinesisVideoProducer(local.ProducerOptions);
+        var stream = await producer.StartStreamAsync(definition, cancellationToken);
+        var run = StreamRun.Of(stream);
+        local.Kvs.Faults = new LocalKvsFaults { RefuseConnectionsFor = TimeSpan.FromSeconds(5) };
+
+        await run.PutAsync(250, TimeSpan.FromMilliseconds(40), cancellationToken);
+        await stream.StopAsync(cancellationToken);
+
+        var disk = stream.GetDiskBufferMetrics()!;
+        var buffer = stream.GetMetrics();
+        var stored = await StoredFrames.ReadAsync(local, "spill-lost");
+        var diskBufferFull = run.Drops.Where(d => d.Reason == FrameDropReason.DiskBufferFull).Sum(d => d.FrameCount);
+        TestContext.Out.WriteLine($"accepted {run.Accepted}, persisted {buffer.PersistedFrames}, dropped {buffer.DroppedFrames} (DiskBufferFull events: {diskBufferFull}), spilled {buffer.SpilledFrames}, stored {stored.Count}; disk buffer: {disk}");
+        Assert.That(disk.SpilledLostFrames, Is.GreaterThan(0), "the bound deleted spilled frames");
+        Assert.That(diskBufferFull, Is.EqualTo(disk.SpilledLostFrames), "subscribers heard of each, once");
+        Assert.That(buffer.DroppedFrames, Is.EqualTo(run.Drops.Sum(d => d.FrameCount)), "DroppedFrames is what FramesDropped reported, no more");
+        Assert.That(disk.SpilledWaitingFrames, Is.Zero);
+        Assert.That(buffer.PersistedFrames + buffer.DroppedFrames + buffer.SkippedFrames, Is.EqualTo(buffer.PutFrames), "persisted + dropped + skipped = accepted");
+        Assert.That(stored, Has.Count.GreaterThanOrEqualTo(buffer.PersistedFrames).And.Count.LessThan(run.Accepted), "what is counted persisted is stored; the lost frames are not");
+        Assert.That(stored, Is.Unique);
+        await stream.DisposeAsync();
+        Directory.Delete(spool, recursive: true);
+    }
+
     /// <summary>
     /// Issue 11: persisted + reported dropped = accepted. Spilled frames are not dropped (no FramesDropped event, not in
     /// DroppedFrames); once uploaded from disk they count as persisted.

@@ -261,14 +261,16 @@ internal sealed class FrameSpool : IDisposable
     public void CountReplayed(long frames) => Interlocked.Add(ref _replayed, frames);
 
     /// <summary>
-    /// The memory buffer dropped the frames of records <paramref name="from"/>..<paramref name="to"/>: those still on
-    /// disk and not released are now spilled (uploaded later from disk). Returns how many that is; the others are lost.
+    /// The memory buffer dropped <paramref name="frames"/> frames, records <paramref name="from"/>..<paramref name="to"/>.
+    /// When every one of them is on disk and not released, they are now spilled (uploaded later from disk) and this
+    /// returns true. Otherwise (part of them deleted over the bound, or never written) none is: a fragment missing a
+    /// part cannot be sent whole, so what is left of it is released, and the drop stays a loss reported once.
     /// </summary>
-    public long MarkSpilled(long from, long to)
+    public bool MarkSpilled(long from, long to, long frames)
     {
         if (from < 0 || to < from)
         {
-            return 0;
+            return false;
         }
 
         lock (_gate)
@@ -281,13 +283,19 @@ internal sealed class FrameSpool : IDisposable
                 if (last >= first)
                 {
                     kept += last - first + 1 - _released.CountIn(first, last + 1);
-                    _spilledRecords.Add(first, last);
                 }
             }
 
-            _spilled += kept;
-            return kept;
+            if (kept == frames)
+            {
+                _spilledRecords.Add(from, to);
+                _spilled += kept;
+                return true;
+            }
         }
+
+        Release(from, to, persisted: false);
+        return false;
     }
 
     /// <summary>Spilled frames so far: all of them, those PERSISTED from disk, those lost after all (one consistent reading).</summary>

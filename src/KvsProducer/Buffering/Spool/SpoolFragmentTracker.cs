@@ -96,7 +96,7 @@ internal sealed class SpoolFragmentTracker(FrameSpool spool, bool keepsData, boo
         }
 
         // Kept on disk, uploaded later; a replay stream closed early leaves its frames on disk as they were (not spilled again).
-        return range.From >= 0 && countsSpills && spool.MarkSpilled(range.From, range.To) == dropped.FrameCount;
+        return range.From >= 0 && countsSpills && spool.MarkSpilled(range.From, range.To, dropped.FrameCount);
     }
 
     private SequenceRange Finish(int index)

@@ -91,7 +91,7 @@ public class SpillAccountingTests
     public void Spilled_frames_deleted_over_MaxBytes_are_lost_and_reported_once()
     {
         using var directory = new SpoolDirectory();
-        // 64 KiB segments, 128 KiB bound; 1000-byte frames: a segment holds 61 records, the bound about two segments.
+        // 64 KiB segments, 128 KiB bound; 1056-byte records: 62 to a segment, 124 within the bound.
         using var spool = directory.Open(directory.Options(maxBytes: 128 * 1024, segmentBytes: 64 * 1024));
         long reported = 0;
         spool.SpilledLost = frames => reported += frames;
@@ -114,12 +114,28 @@ public class SpillAccountingTests
     {
         using var directory = new SpoolDirectory();
         using var spool = directory.Open(directory.Options(maxBytes: 128 * 1024, segmentBytes: 64 * 1024));
-        var tracker = Fragments(spool, 8); // 200 records: the oldest segment (records 0–60) is deleted over the bound
+        var tracker = Fragments(spool, 8); // 200 records: records 0–123 are deleted over the bound
 
         bool kept = tracker.OnDropped(MemoryDrop(0));
 
         Assert.That(kept, Is.False, "its frames are lost: the stream reports the drop");
         Assert.That(spool.GetMetrics().SpilledFrames, Is.Zero);
+    }
+
+    [Test]
+    public void A_drop_with_only_part_of_its_records_on_disk_is_not_spilled_and_the_rest_is_released()
+    {
+        using var directory = new SpoolDirectory();
+        using var spool = directory.Open(directory.Options(maxBytes: 128 * 1024, segmentBytes: 64 * 1024));
+        // 1056-byte records, 62 to a segment, 124 within the bound: of 200, records 0–123 are deleted, so fragment 4
+        // (records 100–124) keeps only its last record.
+        var tracker = Fragments(spool, 8);
+
+        bool kept = tracker.OnDropped(MemoryDrop(4));
+
+        Assert.That(kept, Is.False, "a fragment without its start cannot be sent: the drop is a loss, reported once by the stream");
+        Assert.That(spool.GetMetrics().SpilledFrames, Is.Zero, "and not counted again as spilled, nor later as lost from disk");
+        Assert.That(SpoolDirectory.Backlog(spool).First().Sequence, Is.EqualTo(125), "its tail left on disk is released: it would only be skipped");
     }
 
     [Test]
