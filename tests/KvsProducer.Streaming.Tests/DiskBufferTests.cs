@@ -180,6 +180,9 @@ public class DiskBufferTests
         var arrival = (await local.ListFragmentsAsync("spill-live")).Select(f => f.GetProperty("ProducerTimestamp").GetDouble()).Order().ToArray();
         Assert.That(arrival, Is.Unique, "no fragment stored twice");
         AssertEveryFrameAccountedFor(run, buffer, metrics);
+        var meter = StreamInstruments("spill-live", "kvs.stream.dropped_frames", "kvs.stream.persisted_frames");
+        Assert.That(meter, Is.EqualTo(new Dictionary<string, long> { ["kvs.stream.dropped_frames"] = buffer.DroppedFrames, ["kvs.stream.persisted_frames"] = buffer.PersistedFrames }),
+            "the Meter counts spilled frames as the metrics do: not dropped, persisted once uploaded from disk");
         await stream.DisposeAsync();
         Directory.Delete(spool, recursive: true);
     }
@@ -229,6 +232,33 @@ public class DiskBufferTests
         Assert.That(buffer.PersistedFrames + buffer.DroppedFrames + buffer.SkippedFrames, Is.EqualTo(buffer.PutFrames), "persisted + dropped + skipped = accepted");
         Assert.That(buffer.PutFrames, Is.EqualTo(run.Accepted));
         Assert.That(buffer.DroppedFrames, Is.Zero, "nothing lost: memory's drops were all on disk");
+    }
+
+    /// <summary>The producers' <c>kvs.stream.*</c> counters named <paramref name="names"/> for <paramref name="stream"/>, read once now.</summary>
+    private static Dictionary<string, long> StreamInstruments(string stream, params string[] names)
+    {
+        var values = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == KinesisVideoProducer.MeterName && names.Contains(instrument.Name))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "kvs.stream" && (string?)tag.Value == stream)
+                {
+                    values[instrument.Name] = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
     }
 
     /// <summary>A Realtime stream whose memory holds 2 s: a 5 s outage overflows it.</summary>
