@@ -187,6 +187,45 @@ public class DiskBufferTests
         Directory.Delete(spool, recursive: true);
     }
 
+    [Test, CancelAfter(120_000)]
+    public async Task A_stop_while_a_spilled_slice_is_going_up_waits_for_it_then_drains_everything_once(CancellationToken cancellationToken)
+    {
+        await using var local = await LocalKvsFixture.StartAsync();
+        var spool = Directory.CreateTempSubdirectory("kvs-disk-buffer-").FullName;
+        var definition = SpillingStream("spill-stop", spool) with
+        {
+            DiskBuffer = new DiskBufferOptions(spool) { SpillReplayHealthyFor = TimeSpan.FromSeconds(1), SpillSliceDuration = TimeSpan.FromSeconds(2) },
+        };
+        await using var producer = new KinesisVideoProducer(local.ProducerOptions);
+        var stream = await producer.StartStreamAsync(definition, cancellationToken);
+        var run = StreamRun.Of(stream);
+        local.Kvs.Faults = new LocalKvsFaults { RefuseConnectionsFor = TimeSpan.FromSeconds(5) };
+
+        using var putting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var puts = run.PutAsync(1500, TimeSpan.FromMilliseconds(40), putting.Token);
+        while (stream.GetDiskBufferMetrics()!.ReplayedFrames == 0)
+        {
+            Assert.That(puts.IsCompleted, Is.False, "no slice started while frames were put");
+            await Task.Delay(5, cancellationToken);
+        }
+
+        var atStop = stream.GetDiskBufferMetrics()!; // the first slice is being put into its replay stream
+        await putting.CancelAsync();
+        await puts.ContinueWith(_ => { }, TaskScheduler.Default);
+        await stream.StopAsync(cancellationToken);
+
+        var metrics = stream.GetDiskBufferMetrics()!;
+        var buffer = stream.GetMetrics();
+        var stored = await StoredFrames.ReadAsync(local, "spill-stop");
+        TestContext.Out.WriteLine($"at stop: {atStop}; accepted {run.Accepted}, stored {stored.Count} ({stored.Distinct().Count()} distinct); after: {metrics}");
+        Assert.That(atStop.SpilledWaitingFrames, Is.GreaterThan(0), "stopped with spilled frames still on disk");
+        Assert.That(stored, Has.Count.EqualTo(run.Accepted), "every accepted frame stored: the slice, the live frames waiting in memory, the rest spilled");
+        Assert.That(stored, Is.Unique, "none twice: the slice was not cut short and resent");
+        AssertEveryFrameAccountedFor(run, buffer, metrics);
+        await stream.DisposeAsync();
+        Directory.Delete(spool, recursive: true);
+    }
+
     [Test, CancelAfter(90_000)]
     public async Task Spilled_frames_the_disk_bound_deletes_are_reported_dropped_with_DiskBufferFull_and_the_figures_still_add_up(CancellationToken cancellationToken)
     {
