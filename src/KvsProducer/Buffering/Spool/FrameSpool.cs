@@ -35,7 +35,7 @@ internal sealed class FrameSpool : IDisposable
     private long _spilled;
     private long _spilledPersisted;
     private long _spilledLost;
-    private long _lostNotice; // spilled frames lost in the current Append, reported after the lock
+    private long _lostNotice; // spilled frames lost to the bound, not yet reported (TakeSpilledLost)
     private long _dropped;
     private long _truncated;
     private bool _disposed;
@@ -56,13 +56,6 @@ internal sealed class FrameSpool : IDisposable
         _lastSync = clock.GetTimestamp();
         SyncDirectory(); // the journal's entry, possibly just created
     }
-
-    /// <summary>
-    /// Spilled frames that left the disk before the service had them (their segment was deleted over
-    /// <see cref="DiskBufferOptions.MaxBytes"/>): now really lost. Called after the spool's lock is released, on the
-    /// appending thread.
-    /// </summary>
-    public Action<long>? SpilledLost { get; set; }
 
     /// <summary>The stream's spool directory: <see cref="DiskBufferOptions.Directory"/>/<c>stream name</c>.</summary>
     public string Directory { get; }
@@ -104,19 +97,6 @@ internal sealed class FrameSpool : IDisposable
     /// the bound, or a disk error), which is counted in <see cref="DiskBufferMetrics.DroppedFrames"/> and logged.
     /// </summary>
     public long Append(in Frame frame)
-    {
-        long sequence = AppendLocked(frame);
-        if (_lostNotice > 0)
-        {
-            // Appends are serialised by the stream's put gate, so the notice field is this thread's alone here.
-            long lost = Interlocked.Exchange(ref _lostNotice, 0);
-            SpilledLost?.Invoke(lost);
-        }
-
-        return sequence;
-    }
-
-    private long AppendLocked(in Frame frame)
     {
         int size = SpoolRecord.HeaderSize + frame.Data.Length;
         lock (_gate)
@@ -297,6 +277,13 @@ internal sealed class FrameSpool : IDisposable
         Release(from, to, persisted: false);
         return false;
     }
+
+    /// <summary>
+    /// Spilled frames that left the disk before the service had them (their segment was deleted over
+    /// <see cref="DiskBufferOptions.MaxBytes"/>) since the last call: now really lost, to be reported once. Taken
+    /// after the frame whose append deleted them is committed, so a subscriber's handler cannot abort that frame.
+    /// </summary>
+    public long TakeSpilledLost() => Volatile.Read(ref _lostNotice) == 0 ? 0 : Interlocked.Exchange(ref _lostNotice, 0);
 
     /// <summary>Spilled frames so far: all of them, those PERSISTED from disk, those lost after all (one consistent reading).</summary>
     public (long Spilled, long Persisted, long Lost) GetSpillFigures()

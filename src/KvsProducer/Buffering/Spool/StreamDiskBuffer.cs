@@ -39,7 +39,6 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
         _logger = logger;
         _startReplayStream = startReplayStream;
         Spool = FrameSpool.Open(definition.DiskBuffer!, definition.Name, clock, logger);
-        Spool.SpilledLost = OnSpilledLost;
         _live = new SpoolFragmentTracker(Spool, keepsData);
         _health = new LiveUploadHealth(clock, keepsData);
     }
@@ -113,7 +112,15 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
     public long Append(in Frame frame) => Spool.Append(frame);
 
     public void Stored(long sequence, in Frame frame, bool startsFragment, long fragmentTimecode)
-        => _live.Stored(sequence, startsFragment, fragmentTimecode, frame.PresentationTime.Ticks);
+    {
+        _live.Stored(sequence, startsFragment, fragmentTimecode, frame.PresentationTime.Ticks);
+        if (Spool.TakeSpilledLost() is > 0 and var lost)
+        {
+            // Spilled frames lost from disk too (segment deleted over MaxBytes): now they are dropped, and subscribers hear it.
+            _liveStream?.OnDropped(new FramesDroppedEventArgs(
+                FrameDropReason.DiskBufferFull, (int)Math.Min(lost, int.MaxValue), TimeSpan.Zero, TimeSpan.Zero, wasSent: false, errorId: 0, data: default));
+        }
+    }
 
     public bool OnDropped(FramesDroppedEventArgs dropped) => _live.OnDropped(dropped);
 
@@ -143,11 +150,6 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
             _spillReplay = Task.Run(() => SpillReplay.RunAsync(this, live, options, _noMoreSlices.Token));
         }
     }
-
-    /// <summary>Spilled frames lost from disk too (segment deleted over MaxBytes): now they are dropped, and subscribers hear it.</summary>
-    private void OnSpilledLost(long frames)
-        => _liveStream?.OnDropped(new FramesDroppedEventArgs(
-            FrameDropReason.DiskBufferFull, (int)Math.Min(frames, int.MaxValue), TimeSpan.Zero, TimeSpan.Zero, wasSent: false, errorId: 0, data: default));
 
     /// <summary>Uploads the records <paramref name="reader"/> yields (all of them, or one <paramref name="slice"/>) through Offline replay streams; returns how many were stored.</summary>
     private async Task<long> ReplayAsync(SpoolBacklogReader reader, long frames, string why, SpillSlice? slice, CancellationToken cancellationToken)
@@ -283,30 +285,28 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
                     }
 
                     SpoolLog.SpillSliceStarting(buffer._logger, buffer.StreamName, healthyFor.TotalSeconds, waiting);
-                    long replayed;
                     try
                     {
                         await live.PauseAsync(cancellationToken).ConfigureAwait(false);
                         // The slice runs to its end even when stop is requested meanwhile (stop waits for it): cut short,
                         // its sent but unanswered fragments would be uploaded twice. Disposing the stream ends it.
-                        replayed = await buffer.ReplayAsync(buffer.Spool.ReadSpilled(), waiting, "spilled", new SpillSlice(options.SpillSliceDuration, options.SpillSliceBytes), CancellationToken.None).ConfigureAwait(false);
+                        long replayed = await buffer.ReplayAsync(buffer.Spool.ReadSpilled(), waiting, "spilled", new SpillSlice(options.SpillSliceDuration, options.SpillSliceBytes), CancellationToken.None).ConfigureAwait(false);
+                        SpoolLog.SpillSliceDone(buffer._logger, buffer.StreamName, replayed, buffer.Spool.SpilledWaiting);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        SpoolLog.ReplayFailed(buffer._logger, buffer.StreamName, e); // its frames stay on disk for a later slice
                     }
                     finally
                     {
                         buffer._health.OnFailure(); // the next slice waits until the resumed live upload has proven itself again
                         live.Resume();
                     }
-
-                    SpoolLog.SpillSliceDone(buffer._logger, buffer.StreamName, replayed, buffer.Spool.SpilledWaiting);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || buffer._lifetime.IsCancellationRequested)
             {
                 // Stopping or disposed: what is still spilled goes up after the live stream drained, or at the next start.
-            }
-            catch (Exception e)
-            {
-                SpoolLog.ReplayFailed(buffer._logger, buffer.StreamName, e);
             }
         }
     }
