@@ -56,7 +56,7 @@ public sealed record StreamBufferMetrics
     /// </summary>
     public long SpilledFrames { get; init; }
 
-    /// <summary>Fragments dropped whole, for any reason except an ERROR acknowledgement.</summary>
+    /// <summary>Fragments dropped whole, for any reason except an ERROR acknowledgement; fragments a disk buffer kept (spilled) are not counted.</summary>
     public long DroppedFragments { get; init; }
 
     /// <summary>Frames skipped because the service refused their fragment with a non-retriable ERROR acknowledgement.</summary>

@@ -271,6 +271,7 @@ public class DiskBufferTests
         Assert.That(buffer.PersistedFrames + buffer.DroppedFrames + buffer.SkippedFrames, Is.EqualTo(buffer.PutFrames), "persisted + dropped + skipped = accepted");
         Assert.That(buffer.PutFrames, Is.EqualTo(run.Accepted));
         Assert.That(buffer.DroppedFrames, Is.Zero, "nothing lost: memory's drops were all on disk");
+        Assert.That(buffer.DroppedFragments, Is.Zero, "nor counted as dropped fragments");
     }
 
     /// <summary>The producers' <c>kvs.stream.*</c> counters named <paramref name="names"/> for <paramref name="stream"/>, read once now.</summary>

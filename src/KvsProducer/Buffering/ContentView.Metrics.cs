@@ -60,7 +60,7 @@ internal sealed partial class ContentView
                 ErrorAcks = _errorAcks,
                 DroppedFrames = _droppedFrames - spill.Spilled + spill.Lost,
                 SpilledFrames = spill.Spilled,
-                DroppedFragments = _droppedFragments,
+                DroppedFragments = _droppedFragments - spill.Fragments,
                 SkippedFrames = _skippedFrames,
                 BufferPressures = _bufferPressure.Count,
                 LatencyPressures = _latencyPressure.Count,

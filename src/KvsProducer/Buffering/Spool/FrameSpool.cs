@@ -33,6 +33,7 @@ internal sealed class FrameSpool : IDisposable
     private long _appended;
     private long _replayed;
     private long _spilled;
+    private long _spilledFragments;
     private long _spilledPersisted;
     private long _spilledLost;
     private long _lostNotice; // spilled frames lost to the bound, not yet reported (TakeSpilledLost)
@@ -270,6 +271,7 @@ internal sealed class FrameSpool : IDisposable
             {
                 _spilledRecords.Add(from, to);
                 _spilled += kept;
+                _spilledFragments++; // the memory buffer drops whole fragments, one per notice
                 return true;
             }
         }
@@ -285,12 +287,12 @@ internal sealed class FrameSpool : IDisposable
     /// </summary>
     public long TakeSpilledLost() => Volatile.Read(ref _lostNotice) == 0 ? 0 : Interlocked.Exchange(ref _lostNotice, 0);
 
-    /// <summary>Spilled frames so far: all of them, those PERSISTED from disk, those lost after all (one consistent reading).</summary>
-    public (long Spilled, long Persisted, long Lost) GetSpillFigures()
+    /// <summary>Spilled frames so far: all of them, those PERSISTED from disk, those lost after all, and the fragments they came in (one consistent reading).</summary>
+    public (long Spilled, long Persisted, long Lost, long Fragments) GetSpillFigures()
     {
         lock (_gate)
         {
-            return (_spilled, _spilledPersisted, _spilledLost);
+            return (_spilled, _spilledPersisted, _spilledLost, _spilledFragments);
         }
     }
 
