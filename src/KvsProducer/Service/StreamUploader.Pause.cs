@@ -4,7 +4,8 @@ namespace KvsProducer.Service;
 /// Pausing the live upload (docs/disk-buffer.md, "Spilled frames while the stream runs"): the session ends at a
 /// fragment start the way a rotation ends it (end-of-stream tag, then waiting for the service's last answers), and the
 /// next session waits until <see cref="Resume"/>. Frames put meanwhile wait in the memory buffer. Stop ends a pause:
-/// a stopping stream drains.
+/// a stopping stream drains (the disk buffer ends its slice before the stream stops the uploader, so the two sessions
+/// never overlap).
 /// </summary>
 internal sealed partial class StreamUploader
 {
