@@ -95,7 +95,9 @@ internal sealed class StreamStatus
             metrics.PersistedUnconfirmedFrames,
             metrics.ResentUnconfirmedFrames,
             outcome?.ExitCode ?? ExitCodes.Success,
-            outcome?.Line);
+            outcome?.Line,
+            metrics.SpilledFrames,
+            DiskBufferReport.Of(_stream.GetDiskBufferMetrics()));
     }
 
     /// <summary>The summary of a run that failed before its stream started: nothing was sent.</summary>
@@ -110,9 +112,10 @@ internal sealed class StreamStatus
     {
         var progress = r.Progress is { } p ? string.Create(CultureInfo.InvariantCulture, $"{ProgressBar(p)} ") : string.Empty;
         var eta = r.Progress is < 1 && r.EtaSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $", ETA {TimeSpan.FromSeconds(seconds):c}") : string.Empty;
+        var spilled = r.DiskBuffer is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {r.FramesSpilled} spilled to disk");
         return string.Create(CultureInfo.InvariantCulture,
             $"{progress}{r.Stream}: {r.ElapsedSeconds:0.0} s{eta}, {r.FramesPut} frames ({r.FrameRate:0.#} fps), {r.KilobitsPerSecond:0} kbit/s, buffer {r.BufferSeconds:0.0} s, "
-            + $"{r.FragmentsPersisted} fragments persisted, ACK p50 {Ms(r.AckLatencyP50Milliseconds)}, {r.FramesDropped} dropped, {r.Reconnects} reconnects");
+            + $"{r.FragmentsPersisted} fragments persisted, ACK p50 {Ms(r.AckLatencyP50Milliseconds)}, {r.FramesDropped} dropped{spilled}, {r.Reconnects} reconnects");
     }
 
     private static string Ms(double value) => double.IsNaN(value) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{value:0} ms");

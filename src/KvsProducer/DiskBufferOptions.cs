@@ -4,7 +4,8 @@ namespace KvsProducer;
 /// A stream's persistent buffer on disk (docs/disk-buffer.md): every frame the stream accepts is appended to
 /// crash-safe segment files before it is sent, and stays there until the service has PERSISTED its fragment.
 /// Frames still on disk after a crash or restart are uploaded when the stream starts again (before live frames);
-/// frames a Realtime stream drops from memory stay on disk and are uploaded when the stream stops or restarts.
+/// frames a Realtime stream drops from memory stay on disk and are uploaded in slices once the upload is healthy again
+/// (pausing the live upload meanwhile), else when the stream stops or restarts.
 /// </summary>
 /// <example>
 /// <code>
@@ -18,6 +19,9 @@ public sealed record DiskBufferOptions
 
     /// <summary>The largest <see cref="SegmentBytes"/>.</summary>
     public const long MaxSegmentBytes = 1L << 30;
+
+    /// <summary>The smallest <see cref="SpillSliceBytes"/>.</summary>
+    public const long MinSpillSliceBytes = 64 * 1024;
 
     /// <summary>Creates the options for a disk buffer under <paramref name="directory"/>.</summary>
     public DiskBufferOptions(string directory) => Directory = directory;
@@ -44,6 +48,21 @@ public sealed record DiskBufferOptions
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long the live upload must have been healthy (PERSISTED acknowledgements and no error since the first of them)
+    /// before frames a Realtime stream spilled to disk are uploaded while it runs: the live upload pauses at a fragment
+    /// start, one slice of spilled frames goes up in its own session, and the live upload resumes with a fresh session
+    /// (docs/disk-buffer.md). Default 5 s; <see cref="Timeout.InfiniteTimeSpan"/> uploads spilled frames only at stop
+    /// or at the next start.
+    /// </summary>
+    public TimeSpan SpillReplayHealthyFor { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The media duration of one slice of spilled frames (default 10 s; positive): ends at the first fragment start at or after it.</summary>
+    public TimeSpan SpillSliceDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The payload bytes of one slice of spilled frames (default 8 MiB; at least 64 KiB): ends at the first fragment start at or after it.</summary>
+    public long SpillSliceBytes { get; init; } = 8L << 20;
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> naming the invalid option, its value and the allowed range; creates the
     /// directory and checks that a file can be written in it.
     /// </summary>
@@ -67,6 +86,21 @@ public sealed record DiskBufferOptions
         if (SyncInterval < TimeSpan.Zero && SyncInterval != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentException($"DiskBuffer.SyncInterval {SyncInterval} is negative: use TimeSpan.Zero (sync every record), a positive interval, or Timeout.InfiniteTimeSpan (leave it to the operating system).", nameof(SyncInterval));
+        }
+
+        if (SpillReplayHealthyFor <= TimeSpan.Zero && SpillReplayHealthyFor != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException($"DiskBuffer.SpillReplayHealthyFor {SpillReplayHealthyFor} must be positive (how long the upload must be healthy before spilled frames go up while the stream runs), or Timeout.InfiniteTimeSpan (only at stop or the next start).", nameof(SpillReplayHealthyFor));
+        }
+
+        if (SpillSliceDuration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"DiskBuffer.SpillSliceDuration {SpillSliceDuration} must be positive: the media duration of one slice of spilled frames (default 10 s).", nameof(SpillSliceDuration));
+        }
+
+        if (SpillSliceBytes < MinSpillSliceBytes)
+        {
+            throw new ArgumentException($"DiskBuffer.SpillSliceBytes {SpillSliceBytes} is too small: use at least {MinSpillSliceBytes} (64 KiB); default 8 MiB.", nameof(SpillSliceBytes));
         }
 
         var probe = Path.Combine(Directory, $".kvs-write-check-{Environment.ProcessId}");

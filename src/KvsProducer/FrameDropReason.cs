@@ -20,4 +20,11 @@ public enum FrameDropReason
 
     /// <summary>The stream was closed before the frames were PERSISTED.</summary>
     StreamClosed,
+
+    /// <summary>
+    /// Frames the memory buffer had spilled to the disk buffer (docs/disk-buffer.md) were deleted from disk before
+    /// their upload, to keep within <see cref="DiskBufferOptions.MaxBytes"/>. The event carries no bytes and zero
+    /// presentation times (the frames are not read back to name them).
+    /// </summary>
+    DiskBufferFull,
 }

@@ -110,7 +110,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
         {
             _spoolMeters.Add(diskBuffer);
             diskBuffer.Attach(stream);
-            diskBuffer.Start(uploader.Start); // docs/disk-buffer.md: what an earlier run left on disk goes first
+            diskBuffer.Start(uploader); // docs/disk-buffer.md: what an earlier run left on disk goes first
         }
 
         return stream;
@@ -180,6 +180,7 @@ public sealed partial class KinesisVideoProducer : IAsyncDisposable
         }
 
         created = new StreamUploader(stream, _uploaderContext, _loggerFactory.CreateLogger<StreamUploader>());
+        stream.Uploader = created;
         uploader = created;
         return stream;
     }

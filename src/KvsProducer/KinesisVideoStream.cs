@@ -28,7 +28,13 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
         _stop = stop;
         _dispose = dispose;
         _fragmenter = new MkvFragmenter(definition.FragmenterOptions(definition.SegmentUid));
-        _view.FramesDropped += (_, e) => FramesDropped?.Invoke(this, e);
+        _view.FramesDropped += (_, e) =>
+        {
+            if (_spool?.OnDropped(e) != true)
+            {
+                FramesDropped?.Invoke(this, e); // frames the disk buffer keeps (spilled) are not lost: not reported
+            }
+        };
         _view.PressureChanged += (_, e) => PressureChanged?.Invoke(this, e);
         _idleWatch = StartIdleWatch(clock ?? TimeProvider.System);
     }
@@ -60,6 +66,9 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
     internal Task FirstFrameStored => _firstFrameStored.Task;
 
     internal MkvFragmenter Fragmenter => _fragmenter;
+
+    /// <summary>The live uploader (set by the producer): the disk buffer pauses it to upload spilled frames.</summary>
+    internal Service.StreamUploader? Uploader { get; set; }
 
     /// <summary>
     /// Packages <paramref name="frame"/> into the buffer without waiting. Realtime and NearRealtime make
@@ -247,6 +256,8 @@ public sealed partial class KinesisVideoStream : IAsyncDisposable
     }
 
     internal void AttachSpool(ISpoolBinding spool) => _spool = spool;
+
+    internal void OnDropped(FramesDroppedEventArgs dropped) => FramesDropped?.Invoke(this, dropped);
 
     internal void OnAcknowledged(FragmentAck ack) => FragmentAcknowledged?.Invoke(this, ack);
 

@@ -42,10 +42,21 @@ public sealed record StreamBufferMetrics
     /// <summary>ERROR acknowledgements applied.</summary>
     public long ErrorAcks { get; init; }
 
-    /// <summary>Frames dropped, for any <see cref="FrameDropReason"/> except <see cref="FrameDropReason.ErrorAcknowledgement"/>.</summary>
+    /// <summary>
+    /// Frames lost, for any <see cref="FrameDropReason"/> except <see cref="FrameDropReason.ErrorAcknowledgement"/>.
+    /// Frames the memory buffer dropped that a disk buffer kept are not counted here (<see cref="SpilledFrames"/>)
+    /// unless they are lost from disk too (<see cref="DiskBufferMetrics.SpilledLostFrames"/>).
+    /// </summary>
     public long DroppedFrames { get; init; }
 
-    /// <summary>Fragments dropped whole, for any reason except an ERROR acknowledgement.</summary>
+    /// <summary>
+    /// Frames the memory buffer dropped that the disk buffer kept, to be uploaded from disk (docs/disk-buffer.md);
+    /// 0 without a disk buffer. <see cref="KinesisVideoStream.GetDiskBufferMetrics"/> tells how many of them are
+    /// persisted, lost or still waiting.
+    /// </summary>
+    public long SpilledFrames { get; init; }
+
+    /// <summary>Fragments dropped whole, for any reason except an ERROR acknowledgement; fragments a disk buffer kept (spilled) are not counted.</summary>
     public long DroppedFragments { get; init; }
 
     /// <summary>Frames skipped because the service refused their fragment with a non-retriable ERROR acknowledgement.</summary>
@@ -62,8 +73,9 @@ public sealed record StreamBufferMetrics
 
     /// <summary>
     /// Frames acknowledged PERSISTED (or RECEIVED for a stream that keeps no data), each counted once. Includes the
-    /// <see cref="PersistedUnconfirmedFrames"/>. Once a stream has drained, <c>PersistedFrames + DroppedFrames +
-    /// SkippedFrames = PutFrames</c>: every accepted frame is either with the service or reported dropped.
+    /// <see cref="PersistedUnconfirmedFrames"/> and the spilled frames uploaded from disk. Once a stream has drained
+    /// (and no spilled frame waits on disk), <c>PersistedFrames + DroppedFrames + SkippedFrames = PutFrames</c>: every
+    /// accepted frame is either with the service or reported dropped.
     /// </summary>
     public long PersistedFrames { get; init; }
 

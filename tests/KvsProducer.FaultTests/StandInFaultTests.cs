@@ -19,6 +19,15 @@ public sealed class StandInFaultTests
     }
 
     [Test]
+    public async Task Realtime_over_a_100_kbit_link_counts_every_drop_exactly()
+    {
+        // Defect 4 against an endpoint we did not write: 360 kbit/s into 100 kbit/s, each drop counted once.
+        var result = await ScenarioRunner.RunAsync(new Scenario("realtime-100kbit", StandIn, "stream", 30, "rate:100kbit"));
+        ExactlyOnce.AssertHolds(result);
+        ExactlyOnce.AssertEndedAsAsked(result);
+    }
+
+    [Test]
     public async Task Blackout_25_s_stores_every_accepted_frame_once_and_recovers()
     {
         var result = await ScenarioRunner.RunAsync(new Scenario("blackout-25s", StandIn, "stream", 55, "blackout:10:25"));

@@ -32,9 +32,16 @@ internal sealed partial class ContentView
     private PressureSignal _bufferPressure;
     private PressureSignal _latencyPressure;
 
+    /// <summary>
+    /// The disk buffer the stream spills to (docs/disk-buffer.md): frames it keeps are not lost, so they count as
+    /// spilled, not dropped, and as persisted once uploaded from disk.
+    /// </summary>
+    public Spool.FrameSpool? SpillsTo { get; set; }
+
     /// <summary>A consistent snapshot of the stream's buffer metrics.</summary>
     public StreamBufferMetrics GetMetrics()
     {
+        var spill = SpillsTo?.GetSpillFigures() ?? default; // read first: the spool's lock is never taken inside the view's
         lock (_gate)
         {
             return new StreamBufferMetrics
@@ -51,13 +58,14 @@ internal sealed partial class ContentView
                 ReceivedAcks = _receivedAcks,
                 PersistedAcks = _persistedAcks,
                 ErrorAcks = _errorAcks,
-                DroppedFrames = _droppedFrames,
-                DroppedFragments = _droppedFragments,
+                DroppedFrames = _droppedFrames - spill.Spilled + spill.Lost,
+                SpilledFrames = spill.Spilled,
+                DroppedFragments = _droppedFragments - spill.Fragments,
                 SkippedFrames = _skippedFrames,
                 BufferPressures = _bufferPressure.Count,
                 LatencyPressures = _latencyPressure.Count,
                 PutFrames = _putFrames,
-                PersistedFrames = _persistedFrames,
+                PersistedFrames = _persistedFrames + spill.Persisted,
                 PutBytes = _putBytes,
                 PersistedBytes = _persistedBytes,
                 PersistedFragments = _persistedFragments,

@@ -124,6 +124,7 @@ internal sealed partial class StreamUploader : IAsyncDisposable
 
             while (!cancellationToken.IsCancellationRequested)
             {
+                await HoldWhilePausedAsync(cancellationToken).ConfigureAwait(false); // StreamUploader.Pause.cs
                 Exception? failure = null;
                 var progressed = false;
                 try
@@ -288,6 +289,12 @@ internal sealed partial class StreamUploader : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             bool atFragmentStart = _view.NextReadStartsFragment(sessionId);
+            if (atFragmentStart && PauseRequested)
+            {
+                await EndBodyAsync(exchange, cancellationToken).ConfigureAwait(false);
+                return WriteEnding.Rotated; // StreamUploader.Pause.cs: ends like a rotation; the next session waits for Resume
+            }
+
             if (!_stopping && atFragmentStart && _context.ClockSkew.GetUtcNow() >= rotateAt)
             {
                 // Rotate between fragments, so the closing session leaves no fragment half sent.

@@ -23,6 +23,7 @@ internal sealed class FrameSpool : IDisposable
     private readonly Lock _gate = new();
     private readonly List<SpoolSegment> _segments = [];
     private readonly SequenceRanges _released = new();
+    private readonly SequenceRanges _spilledRecords = new(); // records the memory buffer dropped: only the disk holds them now
     private readonly SpoolReleaseJournal _journal;
     private SpoolSegment? _active;
     private byte[] _writeBuffer = new byte[64 * 1024];
@@ -32,6 +33,10 @@ internal sealed class FrameSpool : IDisposable
     private long _appended;
     private long _replayed;
     private long _spilled;
+    private long _spilledFragments;
+    private long _spilledPersisted;
+    private long _spilledLost;
+    private long _lostNotice; // spilled frames lost to the bound, not yet reported (TakeSpilledLost)
     private long _dropped;
     private long _truncated;
     private bool _disposed;
@@ -50,6 +55,7 @@ internal sealed class FrameSpool : IDisposable
         }
 
         _lastSync = clock.GetTimestamp();
+        SyncDirectory(); // the journal's entry, possibly just created
     }
 
     /// <summary>The stream's spool directory: <see cref="DiskBufferOptions.Directory"/>/<c>stream name</c>.</summary>
@@ -66,7 +72,13 @@ internal sealed class FrameSpool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var directory = Path.Combine(options.Directory, stream);
+        bool created = !System.IO.Directory.Exists(directory);
         System.IO.Directory.CreateDirectory(directory);
+        if (created && options.SyncInterval != Timeout.InfiniteTimeSpan)
+        {
+            DirectorySync.Sync(options.Directory, stream, logger); // the stream directory's own entry
+        }
+
         var spool = new FrameSpool(options, stream, directory, clock, logger);
         try
         {
@@ -129,8 +141,11 @@ internal sealed class FrameSpool : IDisposable
         }
     }
 
-    /// <summary>Records <paramref name="from"/>..<paramref name="to"/> are done with (PERSISTED, or given up for good): never uploaded again.</summary>
-    public void Release(long from, long to)
+    /// <summary>
+    /// Records <paramref name="from"/>..<paramref name="to"/> are done with (<paramref name="persisted"/>: the service
+    /// has them; else given up for good): never uploaded again.
+    /// </summary>
+    public void Release(long from, long to, bool persisted = true)
     {
         if (from < 0 || to < from)
         {
@@ -142,6 +157,16 @@ internal sealed class FrameSpool : IDisposable
             if (_disposed)
             {
                 return;
+            }
+
+            long spilled = _spilledRecords.CountInExcept(from, to, _released);
+            if (persisted)
+            {
+                _spilledPersisted += spilled;
+            }
+            else
+            {
+                _spilledLost += spilled;
             }
 
             _released.Add(from, to);
@@ -216,7 +241,90 @@ internal sealed class FrameSpool : IDisposable
 
     public void CountReplayed(long frames) => Interlocked.Add(ref _replayed, frames);
 
-    public void CountSpilled(long frames) => Interlocked.Add(ref _spilled, frames);
+    /// <summary>
+    /// The memory buffer dropped <paramref name="frames"/> frames, records <paramref name="from"/>..<paramref name="to"/>.
+    /// When every one of them is on disk and not released, they are now spilled (uploaded later from disk) and this
+    /// returns true. Otherwise (part of them deleted over the bound, or never written) none is: a fragment missing a
+    /// part cannot be sent whole, so what is left of it is released, and the drop stays a loss reported once.
+    /// </summary>
+    public bool MarkSpilled(long from, long to, long frames)
+    {
+        if (from < 0 || to < from)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            long kept = 0;
+            foreach (var segment in _segments)
+            {
+                long first = Math.Max(from, segment.FirstSequence);
+                long last = Math.Min(to, segment.EndSequence - 1);
+                if (last >= first)
+                {
+                    kept += last - first + 1 - _released.CountIn(first, last + 1);
+                }
+            }
+
+            if (kept == frames)
+            {
+                _spilledRecords.Add(from, to);
+                _spilled += kept;
+                _spilledFragments++; // the memory buffer drops whole fragments, one per notice
+                return true;
+            }
+        }
+
+        Release(from, to, persisted: false);
+        return false;
+    }
+
+    /// <summary>
+    /// Spilled frames that left the disk before the service had them (their segment was deleted over
+    /// <see cref="DiskBufferOptions.MaxBytes"/>) since the last call: now really lost, to be reported once. Taken
+    /// after the frame whose append deleted them is committed, so a subscriber's handler cannot abort that frame.
+    /// </summary>
+    public long TakeSpilledLost() => Volatile.Read(ref _lostNotice) == 0 ? 0 : Interlocked.Exchange(ref _lostNotice, 0);
+
+    /// <summary>Spilled frames so far: all of them, those PERSISTED from disk, those lost after all, and the fragments they came in (one consistent reading).</summary>
+    public (long Spilled, long Persisted, long Lost, long Fragments) GetSpillFigures()
+    {
+        lock (_gate)
+        {
+            return (_spilled, _spilledPersisted, _spilledLost, _spilledFragments);
+        }
+    }
+
+    /// <summary>Spilled frames on disk not yet uploaded (nor lost).</summary>
+    public long SpilledWaiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spilled - _spilledPersisted - _spilledLost;
+            }
+        }
+    }
+
+    /// <summary>True when record <paramref name="sequence"/> is spilled and not released: the mid-run replay reads only those.</summary>
+    public bool IsSpilledWaiting(long sequence)
+    {
+        lock (_gate)
+        {
+            return _spilledRecords.Contains(sequence) && !_released.Contains(sequence);
+        }
+    }
+
+    /// <summary>Reads the spilled records not yet released, oldest first.</summary>
+    public SpoolBacklogReader ReadSpilled()
+    {
+        lock (_gate)
+        {
+            return new SpoolBacklogReader(this, [.. _segments.Select(s => s.Path)], long.MaxValue, spilledOnly: true);
+        }
+    }
 
     public DiskBufferMetrics GetMetrics()
     {
@@ -229,7 +337,10 @@ internal sealed class FrameSpool : IDisposable
                 Segments = _segments.Count,
                 AppendedFrames = _appended,
                 ReplayedFrames = Interlocked.Read(ref _replayed),
-                SpilledFrames = Interlocked.Read(ref _spilled),
+                SpilledFrames = _spilled,
+                SpilledPersistedFrames = _spilledPersisted,
+                SpilledLostFrames = _spilledLost,
+                SpilledWaitingFrames = _spilled - _spilledPersisted - _spilledLost,
                 DroppedFrames = _dropped,
                 TruncatedBytes = _truncated,
             };
@@ -358,6 +469,7 @@ internal sealed class FrameSpool : IDisposable
         var segment = new SpoolSegment(Path.Combine(Directory, SpoolSegment.FileName(_nextSequence)), _nextSequence);
         segment.Writer = File.OpenHandle(segment.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
         _segments.Add(segment);
+        SyncDirectory(); // else a power cut can lose the whole new segment, synced records and all
         return segment;
     }
 
@@ -378,6 +490,9 @@ internal sealed class FrameSpool : IDisposable
 
             var oldest = _segments[0];
             long unreleased = oldest.Records - _released.CountIn(oldest.FirstSequence, oldest.EndSequence);
+            long spilledLost = oldest.Records == 0 ? 0 : _spilledRecords.CountInExcept(oldest.FirstSequence, oldest.EndSequence - 1, _released);
+            _spilledLost += spilledLost;
+            _lostNotice += spilledLost;
             DeleteSegment(0);
             if (unreleased > 0)
             {
@@ -465,6 +580,16 @@ internal sealed class FrameSpool : IDisposable
 
         long keepFrom = _segments.Count > 0 ? _segments[0].FirstSequence : long.MaxValue;
         _released.RemoveBelow(Math.Min(keepFrom, _released.Ranges[^1].To));
+        _spilledRecords.RemoveBelow(keepFrom);
         _journal.Rewrite(_released.Ranges);
+        SyncDirectory(); // the rename of the rewritten journal
+    }
+
+    private void SyncDirectory()
+    {
+        if (_options.SyncInterval != Timeout.InfiniteTimeSpan)
+        {
+            DirectorySync.Sync(Directory, _stream, _logger);
+        }
     }
 }

@@ -12,4 +12,7 @@ internal interface ISpoolBinding
 
     /// <summary>The frame with record <paramref name="sequence"/> is in the memory buffer, in the fragment with Cluster Timecode <paramref name="fragmentTimecode"/>.</summary>
     void Stored(long sequence, in Frame frame, bool startsFragment, long fragmentTimecode);
+
+    /// <summary>The memory buffer dropped frames; true when the disk keeps every one of them (spilled: not lost, so not reported as dropped).</summary>
+    bool OnDropped(FramesDroppedEventArgs dropped);
 }

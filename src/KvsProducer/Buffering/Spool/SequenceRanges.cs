@@ -53,6 +53,20 @@ internal sealed class SequenceRanges
         return count;
     }
 
+    /// <summary>How many of [<paramref name="from"/>, <paramref name="to"/>] are in this set and not in <paramref name="except"/>.</summary>
+    public long CountInExcept(long from, long to, SequenceRanges except)
+    {
+        long count = 0;
+        for (int i = FirstEndingAtOrAfter(from); i < _ranges.Count && _ranges[i].From <= to; i++)
+        {
+            long first = Math.Max(_ranges[i].From, from);
+            long last = Math.Min(_ranges[i].To, to);
+            count += last - first + 1 - except.CountIn(first, last + 1);
+        }
+
+        return count;
+    }
+
     /// <summary>Forgets every number below <paramref name="sequence"/> (their segments are gone).</summary>
     public void RemoveBelow(long sequence)
     {

@@ -1,7 +1,7 @@
 namespace KvsProducer.Buffering.Spool;
 
 /// <summary>
-/// Reads a spool's unreleased records below a sequence number, oldest first, segment by segment, for upload. A
+/// Reads a spool's unreleased records below a sequence number (or only its spilled ones), oldest first, segment by segment, for upload. A
 /// segment deleted meanwhile (the bytes bound) is skipped. The payload is valid until the next read.
 /// </summary>
 internal sealed class SpoolBacklogReader : IDisposable
@@ -9,12 +9,14 @@ internal sealed class SpoolBacklogReader : IDisposable
     private readonly FrameSpool _spool;
     private readonly string[] _paths;
     private readonly long _endSequence;
+    private readonly bool _spilledOnly;
     private byte[]? _buffer;
     private SpoolSegmentReader? _reader;
     private int _next;
 
-    public SpoolBacklogReader(FrameSpool spool, string[] paths, long endSequence)
+    public SpoolBacklogReader(FrameSpool spool, string[] paths, long endSequence, bool spilledOnly = false)
     {
+        _spilledOnly = spilledOnly;
         _spool = spool;
         _paths = paths;
         _endSequence = endSequence;
@@ -51,7 +53,7 @@ internal sealed class SpoolBacklogReader : IDisposable
                 continue;
             }
 
-            if (!_spool.IsReleased(header.Sequence))
+            if (_spilledOnly ? _spool.IsSpilledWaiting(header.Sequence) : !_spool.IsReleased(header.Sequence))
             {
                 return true;
             }

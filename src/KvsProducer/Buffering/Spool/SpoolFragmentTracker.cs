@@ -64,11 +64,12 @@ internal sealed class SpoolFragmentTracker(FrameSpool spool, bool keepsData, boo
         spool.Release(range.From, range.To);
     }
 
-    public void OnDropped(FramesDroppedEventArgs dropped)
+    /// <summary>Returns true when every frame of the drop is kept on disk (spilled): then nothing is lost.</summary>
+    public bool OnDropped(FramesDroppedEventArgs dropped)
     {
         if (dropped.Data.IsEmpty)
         {
-            return; // refused before it was stored: the frame never reached the spool
+            return false; // refused before it was stored: the frame never reached the spool
         }
 
         SequenceRange range;
@@ -77,7 +78,7 @@ internal sealed class SpoolFragmentTracker(FrameSpool spool, bool keepsData, boo
             int i = Find(dropped.FirstPresentationTime.Ticks, byTimecode: false);
             if (i < 0)
             {
-                return;
+                return false;
             }
 
             if (i == _count - 1)
@@ -90,12 +91,12 @@ internal sealed class SpoolFragmentTracker(FrameSpool spool, bool keepsData, boo
 
         if (dropped.Reason == FrameDropReason.ErrorAcknowledgement)
         {
-            spool.Release(range.From, range.To); // the service refuses this fragment for good (PutMedia ErrorId catalogue); resending it would fail again
+            spool.Release(range.From, range.To, persisted: false); // the service refuses this fragment for good (PutMedia ErrorId catalogue); resending it would fail again
+            return false;
         }
-        else if (range.From >= 0 && countsSpills)
-        {
-            spool.CountSpilled(range.To - range.From + 1); // kept on disk, uploaded later
-        }
+
+        // Kept on disk, uploaded later; a replay stream closed early leaves its frames on disk as they were (not spilled again).
+        return range.From >= 0 && countsSpills && spool.MarkSpilled(range.From, range.To, dropped.FrameCount);
     }
 
     private SequenceRange Finish(int index)

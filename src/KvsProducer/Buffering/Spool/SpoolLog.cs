@@ -28,4 +28,13 @@ internal static partial class SpoolLog
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "Stream {Stream}: the release journal had a torn or damaged tail: cut {Bytes} bytes (those frames may be uploaded again)")]
     public static partial void TruncatedJournal(ILogger logger, string stream, long bytes);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "Stream {Stream}: could not sync directory {Directory} ({Reason}): a power cut may lose a just-created segment or journal")]
+    public static partial void DirectorySyncFailed(ILogger logger, string stream, string directory, string reason);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Information, Message = "Stream {Stream}: the upload has been healthy for {HealthySeconds:0.#} s: pausing it to upload a slice of {Frames} spilled frames from the disk buffer")]
+    public static partial void SpillSliceStarting(ILogger logger, string stream, double healthySeconds, long frames);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Stream {Stream}: spilled slice of {Frames} frames uploaded; {Waiting} spilled frames still on disk; the live upload resumes")]
+    public static partial void SpillSliceDone(ILogger logger, string stream, long frames, long waiting);
 }

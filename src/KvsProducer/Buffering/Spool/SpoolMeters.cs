@@ -18,6 +18,9 @@ internal sealed class SpoolMeters
         meter.CreateObservableCounter("kvs.spool.appended_frames", () => Each(m => m.AppendedFrames), "{frame}", "Frames written to the disk buffer.");
         meter.CreateObservableCounter("kvs.spool.replayed_frames", () => Each(m => m.ReplayedFrames), "{frame}", "Frames uploaded again from disk.");
         meter.CreateObservableCounter("kvs.spool.spilled_frames", () => Each(m => m.SpilledFrames), "{frame}", "Frames the memory buffer dropped that the disk kept.");
+        meter.CreateObservableCounter("kvs.spool.spilled_persisted_frames", () => Each(m => m.SpilledPersistedFrames), "{frame}", "Spilled frames uploaded from disk and persisted.");
+        meter.CreateObservableCounter("kvs.spool.spilled_lost_frames", () => Each(m => m.SpilledLostFrames), "{frame}", "Spilled frames lost after all (deleted over MaxBytes, or refused by the service).");
+        meter.CreateObservableGauge("kvs.spool.spilled_waiting_frames", () => Each(m => m.SpilledWaitingFrames), "{frame}", "Spilled frames on disk waiting for their upload.");
         meter.CreateObservableCounter("kvs.spool.dropped_frames", () => Each(m => m.DroppedFrames), "{frame}", "Frames not yet persisted deleted from disk over MaxBytes, or not written.");
         meter.CreateObservableCounter("kvs.spool.truncated_bytes", () => Each(m => m.TruncatedBytes), "By", "Bytes cut from torn or damaged segment tails on open.");
     }

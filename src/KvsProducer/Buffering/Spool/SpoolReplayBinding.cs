@@ -17,4 +17,6 @@ internal sealed class SpoolReplayBinding(SpoolFragmentTracker tracker) : ISpoolB
 
     public void Stored(long sequence, in Frame frame, bool startsFragment, long fragmentTimecode)
         => tracker.Stored(sequence, startsFragment, fragmentTimecode, frame.PresentationTime.Ticks);
+
+    public bool OnDropped(FramesDroppedEventArgs dropped) => tracker.OnDropped(dropped);
 }

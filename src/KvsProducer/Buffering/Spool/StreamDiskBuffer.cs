@@ -1,3 +1,4 @@
+using KvsProducer.Service;
 using Microsoft.Extensions.Logging;
 
 namespace KvsProducer.Buffering.Spool;
@@ -5,53 +6,71 @@ namespace KvsProducer.Buffering.Spool;
 /// <summary>
 /// A stream's disk buffer at work (docs/disk-buffer.md): writes every frame the live stream stores to the
 /// <see cref="FrameSpool"/> (write-ahead), releases records as their fragments are PERSISTED, and uploads what is
-/// left on disk through replay streams of its own: the backlog of an earlier run before the live upload starts, and
-/// what the memory buffer dropped (spilled) after the live stream has drained on stop.
+/// left on disk through replay streams of its own: the backlog of an earlier run before the live upload starts, what
+/// the memory buffer dropped (spilled) in slices while the live upload is paused once the link is healthy again, and
+/// whatever is still on disk after the live stream has drained on stop.
 /// </summary>
 /// <remarks>
-/// A replay is an Offline stream of the same name with its own PutMedia sessions, sent before (restart) or after
-/// (stop) the live sessions, never beside them: the service sees one connection per stream at a time, and within each
-/// session fragment timecodes increase (PutMedia: fragment timecodes must increase within a session, https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_dataplane_PutMedia.html). A replay restarts its session whenever the spooled
+/// A replay is an Offline stream of the same name with its own PutMedia sessions, sent before (restart), between
+/// (a paused live upload) or after (stop) the live sessions, never beside them: the service sees one connection per
+/// stream at a time, and within each session fragment timecodes increase (PutMedia: fragment timecodes must increase within a session, https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_dataplane_PutMedia.html). A replay restarts its session whenever the spooled
 /// timestamps go backwards (frames of different runs).
 /// </remarks>
 internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
 {
     private readonly StreamDefinition _definition;
     private readonly Func<StreamDefinition, KinesisVideoStream> _startReplayStream;
+    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly SpoolFragmentTracker _live;
+    private readonly LiveUploadHealth _health;
     private readonly bool _keepsData;
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly CancellationTokenSource _noMoreSlices = new();
     private Task _startupReplay = Task.CompletedTask;
+    private Task _spillReplay = Task.CompletedTask;
+    private KinesisVideoStream? _liveStream;
 
     public StreamDiskBuffer(StreamDefinition definition, bool keepsData, TimeProvider clock, ILogger logger, Func<StreamDefinition, KinesisVideoStream> startReplayStream)
     {
         _definition = definition;
         _keepsData = keepsData;
+        _clock = clock;
         _logger = logger;
         _startReplayStream = startReplayStream;
         Spool = FrameSpool.Open(definition.DiskBuffer!, definition.Name, clock, logger);
         _live = new SpoolFragmentTracker(Spool, keepsData);
+        _health = new LiveUploadHealth(clock, keepsData);
     }
 
     public FrameSpool Spool { get; }
 
     public string StreamName => _definition.Name;
 
-    /// <summary>Follows the live stream's acknowledgements and drops.</summary>
+    /// <summary>Follows the live stream's acknowledgements (releases, and the link's health) and errors.</summary>
     public void Attach(KinesisVideoStream live)
     {
-        live.FragmentAcknowledged += (_, ack) => _live.OnAcknowledged(ack);
-        live.FramesDropped += (_, dropped) => _live.OnDropped(dropped);
+        _liveStream = live;
+        live.View.SpillsTo = Spool;
+        live.FragmentAcknowledged += (_, ack) =>
+        {
+            _live.OnAcknowledged(ack);
+            _health.OnAcknowledged(ack);
+        };
+        live.ErrorOccurred += (_, _) => _health.OnFailure();
     }
 
-    /// <summary>Uploads the backlog of an earlier run (if any) in the background, then calls <paramref name="startLive"/>, so live sessions follow it.</summary>
-    public void Start(Action startLive)
+    /// <summary>
+    /// Uploads the backlog of an earlier run (if any) in the background, then starts <paramref name="live"/>, so live
+    /// sessions follow it; from then on uploads spilled frames in slices whenever the live upload has been healthy for
+    /// <see cref="DiskBufferOptions.SpillReplayHealthyFor"/>.
+    /// </summary>
+    public void Start(StreamUploader live)
     {
         long backlogEnd = Spool.OpenedAt;
         if (Spool.CountUnreleased(backlogEnd) == 0)
         {
-            startLive();
+            StartLive(live);
             return;
         }
 
@@ -59,7 +78,7 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
         {
             try
             {
-                await ReplayAsync(backlogEnd, "left by an earlier run", _lifetime.Token).ConfigureAwait(false);
+                await ReplayAsync(Spool.ReadBacklog(backlogEnd), Spool.CountUnreleased(backlogEnd), "left by an earlier run", slice: null, _lifetime.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !_lifetime.IsCancellationRequested)
             {
@@ -69,29 +88,49 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
             {
                 if (!_lifetime.IsCancellationRequested)
                 {
-                    startLive();
+                    StartLive(live);
                 }
             }
         });
     }
 
-    /// <summary>Before the live stream drains: the startup replay must have handed over to the live uploader.</summary>
-    public Task BeforeStopAsync(CancellationToken cancellationToken) => _startupReplay.WaitAsync(cancellationToken);
+    /// <summary>Before the live stream drains: the startup replay must have handed over to the live uploader, and a spill slice in progress must have ended (no new one starts).</summary>
+    public async Task BeforeStopAsync(CancellationToken cancellationToken)
+    {
+        await _startupReplay.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _noMoreSlices.CancelAsync().ConfigureAwait(false);
+        await _spillReplay.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>After the live stream drained: uploads what it spilled (every record still on disk).</summary>
     public Task AfterStopAsync(CancellationToken cancellationToken)
-        => ReplayAsync(Spool.NextSequence, "spilled from memory", cancellationToken);
+    {
+        long end = Spool.NextSequence;
+        return ReplayAsync(Spool.ReadBacklog(end), Spool.CountUnreleased(end), "spilled from memory", slice: null, cancellationToken);
+    }
 
     public long Append(in Frame frame) => Spool.Append(frame);
 
     public void Stored(long sequence, in Frame frame, bool startsFragment, long fragmentTimecode)
-        => _live.Stored(sequence, startsFragment, fragmentTimecode, frame.PresentationTime.Ticks);
+    {
+        _live.Stored(sequence, startsFragment, fragmentTimecode, frame.PresentationTime.Ticks);
+        if (Spool.TakeSpilledLost() is > 0 and var lost)
+        {
+            // Spilled frames lost from disk too (segment deleted over MaxBytes): now they are dropped, and subscribers hear it.
+            _liveStream?.OnDropped(new FramesDroppedEventArgs(
+                FrameDropReason.DiskBufferFull, (int)Math.Min(lost, int.MaxValue), TimeSpan.Zero, TimeSpan.Zero, wasSent: false, errorId: 0, data: default));
+        }
+    }
+
+    public bool OnDropped(FramesDroppedEventArgs dropped) => _live.OnDropped(dropped);
 
     /// <summary>Ends a replay in progress (its frames stay on disk); the live uploader is then disposed, and the buffer last, so late acknowledgements still release.</summary>
     public async Task CancelReplayAsync()
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _noMoreSlices.CancelAsync().ConfigureAwait(false);
         await _startupReplay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _spillReplay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async ValueTask DisposeAsync()
@@ -99,20 +138,35 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
         await CancelReplayAsync().ConfigureAwait(false);
         Spool.Dispose();
         _lifetime.Dispose();
+        _noMoreSlices.Dispose();
     }
 
-    private async Task ReplayAsync(long endSequence, string why, CancellationToken cancellationToken)
+    private void StartLive(StreamUploader live)
     {
-        long frames = Spool.CountUnreleased(endSequence);
+        live.Start();
+        var options = _definition.DiskBuffer!;
+        if (options.SpillReplayHealthyFor != Timeout.InfiniteTimeSpan && _definition.Mode != StreamingMode.Offline)
+        {
+            _spillReplay = Task.Run(() => SpillReplay.RunAsync(this, live, options, _noMoreSlices.Token));
+        }
+    }
+
+    /// <summary>Uploads the records <paramref name="reader"/> yields (all of them, or one <paramref name="slice"/>) through Offline replay streams; returns how many were stored.</summary>
+    private async Task<long> ReplayAsync(SpoolBacklogReader reader, long frames, string why, SpillSlice? slice, CancellationToken cancellationToken)
+    {
+        using var _ = reader;
         if (frames == 0)
         {
-            return;
+            return 0;
         }
 
-        SpoolLog.Replaying(_logger, StreamName, frames, why);
+        if (slice is null)
+        {
+            SpoolLog.Replaying(_logger, StreamName, frames, why);
+        }
+
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         var token = lifetime.Token;
-        using var reader = Spool.ReadBacklog(endSequence);
         long replayed = 0;
         long lastDecodingTicks = long.MinValue;
         KinesisVideoStream? replay = null;
@@ -121,6 +175,16 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
         {
             while (reader.TryRead(out var header, out var payload))
             {
+                if (slice is not null)
+                {
+                    if (slice.EndsBefore(header))
+                    {
+                        break; // stays on disk for the next slice
+                    }
+
+                    slice.Take(header);
+                }
+
                 if (replay is null || header.DecodingTicks <= lastDecodingTicks)
                 {
                     // Timestamps went back (frames of another run): a new session, whose fragments start over.
@@ -153,7 +217,7 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
                 }
                 else if (!binding.Consumed)
                 {
-                    Spool.Release(header.Sequence, header.Sequence); // skipped (no key frame before it): unsendable, do not keep it forever
+                    Spool.Release(header.Sequence, header.Sequence, persisted: false); // skipped (no key frame before it): unsendable, do not keep it forever
                 }
             }
 
@@ -170,7 +234,12 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
             }
         }
 
-        SpoolLog.Replayed(_logger, StreamName, replayed);
+        if (slice is null)
+        {
+            SpoolLog.Replayed(_logger, StreamName, replayed);
+        }
+
+        return replayed;
     }
 
     private (KinesisVideoStream Stream, SpoolReplayBinding Binding) StartReplay()
@@ -188,7 +257,57 @@ internal sealed class StreamDiskBuffer : ISpoolBinding, IAsyncDisposable
         });
         stream.AttachSpool(binding);
         stream.FragmentAcknowledged += (_, ack) => tracker.OnAcknowledged(ack);
-        stream.FramesDropped += (_, dropped) => tracker.OnDropped(dropped);
+        stream.ErrorOccurred += (_, _) => _health.OnFailure(); // the slice's link trouble is the live link's too
         return (stream, binding);
+    }
+
+    /// <summary>
+    /// The mid-run replay of spilled frames (docs/disk-buffer.md): whenever spilled frames wait on disk and the live
+    /// upload has been healthy for <see cref="DiskBufferOptions.SpillReplayHealthyFor"/>, pause it at a fragment start,
+    /// upload one <see cref="SpillSlice"/> in its own session, resume it; the next slice waits for the live upload to
+    /// be healthy that long again (so it catches up on what it buffered meanwhile).
+    /// </summary>
+    private static class SpillReplay
+    {
+        public static async Task RunAsync(StreamDiskBuffer buffer, StreamUploader live, DiskBufferOptions options, CancellationToken cancellationToken)
+        {
+            var period = TimeSpan.FromMilliseconds(Math.Clamp(options.SpillReplayHealthyFor.TotalMilliseconds / 4, 50, 1000));
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(period, buffer._clock, cancellationToken).ConfigureAwait(false);
+                    var healthyFor = buffer._health.HealthyFor;
+                    long waiting = buffer.Spool.SpilledWaiting;
+                    if (waiting == 0 || healthyFor < options.SpillReplayHealthyFor)
+                    {
+                        continue;
+                    }
+
+                    SpoolLog.SpillSliceStarting(buffer._logger, buffer.StreamName, healthyFor.TotalSeconds, waiting);
+                    try
+                    {
+                        await live.PauseAsync(cancellationToken).ConfigureAwait(false);
+                        // The slice runs to its end even when stop is requested meanwhile (stop waits for it): cut short,
+                        // its sent but unanswered fragments would be uploaded twice. Disposing the stream ends it.
+                        long replayed = await buffer.ReplayAsync(buffer.Spool.ReadSpilled(), waiting, "spilled", new SpillSlice(options.SpillSliceDuration, options.SpillSliceBytes), CancellationToken.None).ConfigureAwait(false);
+                        SpoolLog.SpillSliceDone(buffer._logger, buffer.StreamName, replayed, buffer.Spool.SpilledWaiting);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        SpoolLog.ReplayFailed(buffer._logger, buffer.StreamName, e); // its frames stay on disk for a later slice
+                    }
+                    finally
+                    {
+                        buffer._health.OnFailure(); // the next slice waits until the resumed live upload has proven itself again
+                        live.Resume();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || buffer._lifetime.IsCancellationRequested)
+            {
+                // Stopping or disposed: what is still spilled goes up after the live stream drained, or at the next start.
+            }
+        }
     }
 }

@@ -69,4 +69,41 @@ public class DiskBufferOptionsTests
         var error = Assert.Throws<ArgumentException>(definition.Validate);
         Assert.That(error!.Message, Does.Contain($"'{name}'").And.Contain("disk buffer directory"));
     }
+
+    [TestCase(0)]
+    [TestCase(-5)]
+    public void A_spill_replay_healthy_for_that_is_not_positive_or_infinite_is_refused(int seconds)
+    {
+        using var directory = new SpoolDirectory();
+        var error = Assert.Throws<ArgumentException>(() => (new DiskBufferOptions(directory.Root) { SpillReplayHealthyFor = TimeSpan.FromSeconds(seconds) }).Validate());
+
+        Assert.That(error!.Message, Does.Contain($"SpillReplayHealthyFor {TimeSpan.FromSeconds(seconds)}").And.Contain("Timeout.InfiniteTimeSpan"));
+        Assert.That(error.ParamName, Is.EqualTo("SpillReplayHealthyFor"));
+    }
+
+    [Test]
+    public void An_infinite_spill_replay_healthy_for_is_the_stop_only_behaviour_and_valid()
+    {
+        using var directory = new SpoolDirectory();
+
+        Assert.DoesNotThrow((new DiskBufferOptions(directory.Root) { SpillReplayHealthyFor = Timeout.InfiniteTimeSpan }).Validate);
+    }
+
+    [Test]
+    public void A_spill_slice_duration_that_is_not_positive_is_refused()
+    {
+        using var directory = new SpoolDirectory();
+        var error = Assert.Throws<ArgumentException>(() => (new DiskBufferOptions(directory.Root) { SpillSliceDuration = TimeSpan.Zero }).Validate());
+
+        Assert.That(error!.Message, Does.Contain("SpillSliceDuration 00:00:00").And.Contain("positive"));
+    }
+
+    [Test]
+    public void A_spill_slice_smaller_than_64_KiB_is_refused_with_the_minimum()
+    {
+        using var directory = new SpoolDirectory();
+        var error = Assert.Throws<ArgumentException>(() => (new DiskBufferOptions(directory.Root) { SpillSliceBytes = 1000 }).Validate());
+
+        Assert.That(error!.Message, Does.Contain("SpillSliceBytes 1000").And.Contain("65536"));
+    }
 }
