@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using KvsProducer.LocalEndpoint.Internal.ControlPlane;
 using KvsProducer.LocalEndpoint.Internal.Faults;
@@ -46,6 +47,7 @@ internal sealed class PutMediaHandler
         IdleTimeout,
         Dropped,
         ClientGone,
+        ArchivalFailed,
     }
 
     public async Task HandleAsync(HttpContext context, string requestId)
@@ -96,7 +98,13 @@ internal sealed class PutMediaHandler
         // Durability runs beside the read loop: fsync never stalls ingestion; a bounded queue
         // pushes back on the client only when the disk falls behind.
         var persistQueue = Channel.CreateBounded<PersistJob>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        Task persister = PersistAsync(persistQueue.Reader, stream, acks.Writer, stop.Token);
+        var archivalFailed = new StrongBox<bool>();
+        Task persister = PersistAsync(persistQueue.Reader, stream, acks.Writer, () =>
+        {
+            // ERROR ends the connection (kvs-protocol.md §4): stop reading the body; the loop below ends the session.
+            archivalFailed.Value = true;
+            body.CancelPendingRead();
+        }, stop.Token);
         var batch = new Batch();
         using var monitor = new SessionMonitor(_options, faults, body, stream, _faults, sessionId); // disposed after monitorTask is awaited below
         Task monitorTask = monitor.RunAsync(acks.Writer, stop.Token);
@@ -110,9 +118,9 @@ internal sealed class PutMediaHandler
             ReadResult result = await firstRead.ConfigureAwait(false);
             while (true)
             {
-                if (result.IsCanceled)
+                if (result.IsCanceled || archivalFailed.Value)
                 {
-                    (reason, errorId, errorMessage) = monitor.Verdict;
+                    (reason, errorId, errorMessage) = archivalFailed.Value ? (EndReason.ArchivalFailed, AckErrorId.ArchivalError, null) : monitor.Verdict;
                     break;
                 }
 
@@ -302,7 +310,7 @@ internal sealed class PutMediaHandler
     }
 
     /// <summary>PERSISTED only once the fragment is durably on disk; runs until the queue completes.</summary>
-    private async Task PersistAsync(ChannelReader<PersistJob> jobs, StoredStream stream, ChannelWriter<FragmentAck> acks, CancellationToken cancellationToken)
+    private async Task PersistAsync(ChannelReader<PersistJob> jobs, StoredStream stream, ChannelWriter<FragmentAck> acks, Action onArchivalFailure, CancellationToken cancellationToken)
     {
         await foreach (PersistJob job in jobs.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -321,9 +329,11 @@ internal sealed class PutMediaHandler
             {
                 // Received but not stored (disk full while making it durable): the producer must learn that it is
                 // not PERSISTED, or it would count it as stored; 5001 ARCHIVAL_ERROR (retriable), as the service.
+                // Every fragment that fails gets its ERROR (the producer resends each); the first ends the session.
                 Log.Unexpected(_logger, e, "/putMedia (persist)");
                 job.Discard(stream.Fragments);
                 answer = answer with { EventType = AckEventType.Error, ErrorId = AckErrorId.ArchivalError };
+                onArchivalFailure();
             }
 
             if (job.AckRequired)

@@ -358,29 +358,18 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
             }
         }
 
+        try
+        {
+            fragment.File!.Flush();
+        }
+        catch (IOException e)
+        {
+            FailWrite(fragment, e);
+        }
+
         _previousTimecode = fragment.Timecode;
         _previousLastBlock = fragment.LastBlock;
         _current = null;
-        if (fragment.File is { } file)
-        {
-            try
-            {
-                file.Flush();
-            }
-            catch (IOException e)
-            {
-                FailWrite(fragment, e);
-            }
-        }
-
-        if (fragment.WriteFailed)
-        {
-            // The service's answer when it cannot store a fragment (kvs-protocol.md: 5001 ARCHIVAL_ERROR, retriable):
-            // never RECEIVED or PERSISTED for bytes that are not on disk, and the session goes on.
-            _acks.Add(new FragmentAck(AckEventType.Error, fragment.Timecode, fragment.Number, AckErrorId.ArchivalError));
-            return;
-        }
-
         _acks.Add(new FragmentAck(AckEventType.Received, fragment.Timecode, fragment.Number));
         fragment.Live!.Finish(fragment.StoredBytes);
         if (!_store)
@@ -471,12 +460,12 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
     }
 
     /// <summary>
-    /// A fragment that could not be written (disk full, I/O error): its file is dropped and the rest of its
-    /// bytes are read and discarded; its end answers ERROR 5001 instead of RECEIVED (<see cref="OnClusterEnd"/>).
+    /// A fragment that could not be written (disk full, I/O error): its file is dropped and the session ends with
+    /// ERROR 5001 ARCHIVAL_ERROR for it (kvs-protocol.md: retriable; every ERROR ends the connection), never RECEIVED.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void FailWrite(Fragment fragment, IOException error)
     {
-        fragment.WriteError = error.Message;
         if (fragment.File is { } file)
         {
             fragment.File = null;
@@ -491,6 +480,7 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
 
         fragment.Live?.Abort();
         TryDelete(_stream.Fragments.PathOf(fragment.FileName!));
+        throw new IngestRejected(AckErrorId.ArchivalError, $"Fragment {fragment.Number} could not be stored: {error.Message}");
     }
 
     private long ToMilliseconds(long ticks) => (long)((Int128)ticks * _timecodeScale / 1_000_000);
@@ -533,11 +523,6 @@ internal sealed class PutMediaSession : IMkvIngestSink, IDisposable
         public string? FileName { get; set; }
 
         public FileStream? File { get; set; }
-
-        /// <summary>Why the fragment's file could not be written; null while it is fine.</summary>
-        public string? WriteError { get; set; }
-
-        public bool WriteFailed => WriteError is not null;
 
         public LiveFragment? Live { get; set; }
     }
