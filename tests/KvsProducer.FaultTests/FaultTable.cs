@@ -6,7 +6,8 @@ namespace KvsProducer.FaultTests;
 
 /// <summary>
 /// The fault table (issue 11): per scenario, frames put, persisted (as the producer reports), stored once
-/// (ffprobe on the read-back), reported dropped, duplicates and recovery seconds. Written to
+/// (ffprobe on the read-back), reported dropped, resent unconfirmed (the only frames allowed twice), duplicates and
+/// recovery seconds. Written to
 /// artifacts/fault-suite/fault-table.md when the run ends; docs/fault-suite.md records a run of it.
 /// </summary>
 internal static class FaultTable
@@ -25,8 +26,8 @@ internal static class FaultTable
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Fault table, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC (faults/run-scenario.sh; recovery: end of the fault until a stored fragment is back to the latency before it; uploads: until the first fragment stored).");
         table.AppendLine();
-        table.AppendLine("| Scenario | Endpoint | Faults | Exit | Put | Skipped | Persisted | of them unconfirmed | Stored | Reported dropped | Duplicates | Recovery s | Wall s |");
-        table.AppendLine("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        table.AppendLine("| Scenario | Endpoint | Faults | Exit | Put | Skipped | Persisted | of them unconfirmed | Stored | Reported dropped | Resent unconfirmed | Duplicates | Recovery s | Wall s |");
+        table.AppendLine("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var r in Results.OrderBy(r => r.Scenario.Endpoint).ThenBy(r => r.Scenario.Name, StringComparer.Ordinal))
         {
             var s = r.Summary;
@@ -37,7 +38,7 @@ internal static class FaultTable
                 double v => v.ToString("0.0", CultureInfo.InvariantCulture),
             };
             table.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Scenario.Name} | {r.Scenario.Endpoint} | `{r.Scenario.Command} {r.Scenario.Faults}` | {r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {s?.FramesPut.ToString(CultureInfo.InvariantCulture) ?? "no JSON"} | {s?.FramesSkipped} | {s?.FramesPersisted} | {s?.FramesPersistedUnconfirmed} | {r.StoredFrames} | {s?.FramesDropped} | {r.Duplicates} | {recovery} | {r.WallSeconds:0} |");
+                $"| {r.Scenario.Name} | {r.Scenario.Endpoint} | `{r.Scenario.Command} {r.Scenario.Faults}` | {r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {s?.FramesPut.ToString(CultureInfo.InvariantCulture) ?? "no JSON"} | {s?.FramesSkipped} | {s?.FramesPersisted} | {s?.FramesPersistedUnconfirmed} | {r.StoredFrames} | {s?.FramesDropped} | {s?.FramesResentUnconfirmed} | {r.Duplicates} | {recovery} | {r.WallSeconds:0} |");
         }
 
         Directory.CreateDirectory(ScenarioRunner.OutputRoot);
