@@ -234,7 +234,10 @@ public sealed class CameraPipeSourceTests
                 // not rescaled to a guessed constant rate, where two frames 9 ms apart would land in the same slot.
                 Assert.That(FfmpegTool.Ffmpeg("-i", output, "-fps_mode", "passthrough", "-enc_time_base", "-1", "-f", "null", "-"), Is.Empty, "ffmpeg -v error must print nothing");
                 Assert.That(times.Zip(times.Skip(1), (a, b) => b - a), Has.All.GreaterThan(0), "strictly increasing");
-                Assert.That(times[^1] - times[0], Is.EqualTo((ClipFrames - 1) / ClipFps).Within(10).Percent, "the clip's 2 s at 25 fps");
+                // The median step, not the span: the stand-in's writer (ffmpeg -re) stalls and bursts on a loaded machine
+                // (a 1.46 s span measured once during a full build), and arrival stamps rightly show that.
+                var steps = times.Zip(times.Skip(1), (a, b) => b - a).Order().ToArray();
+                Assert.That(steps[steps.Length / 2], Is.EqualTo(1 / ClipFps).Within(15).Percent, "the clip's 25 fps");
             });
         }
         finally
