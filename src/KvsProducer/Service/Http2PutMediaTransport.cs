@@ -41,7 +41,11 @@ internal sealed class Http2PutMediaTransport : IPutMediaTransport
         if (_options.StallTimeout is { } stall)
         {
             handler.KeepAlivePingDelay = stall;
-            handler.KeepAlivePingTimeout = stall;
+            // Unanswered pings must not end the connection while the uploader's stale-connection grace still reads
+            // it for answers (a stopped endpoint answers neither pings nor fragments until it resumes; resetting it
+            // earlier would resend what it holds): the uploader's staleness watch and grace decide first, and the
+            // ping timeout stays the last resort, for streams that turn staleness detection off.
+            handler.KeepAlivePingTimeout = stall + StreamDefinition.MaxStaleConnectionGrace;
             handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
         }
 

@@ -15,6 +15,8 @@ internal sealed record HttpTransportOptions
     /// <summary>
     /// A write that makes no progress, or a read that receives no bytes, for this long fails with
     /// <see cref="KvsTransportFailure.Stalled"/>; null disables it. The official C producer has curl abort below 30 B/s over 30 s.
+    /// HTTP/1.1 suspends it while the uploader's stale-connection grace reads a hung exchange; HTTP/2 pings after this
+    /// long and waits this long plus the longest grace (2 min) for the answer.
     /// </summary>
     public TimeSpan? StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -64,6 +64,7 @@ public sealed class CameraPipeSourceTests
     }
 
     [Test]
+    [NonParallelizable] // timing: the stand-in camera (ffmpeg -re) bursts when other tests load the machine
     public async Task Frames_are_stamped_by_the_cameras_pacing()
     {
         await using var source = Open(Camera("?restart=never"));
@@ -82,6 +83,7 @@ public sealed class CameraPipeSourceTests
     }
 
     [Test]
+    [NonParallelizable] // timing: the stand-in camera (ffmpeg -re) bursts when other tests load the machine
     public async Task An_fps_hint_spaces_the_stamps_by_its_period_despite_arrival_jitter()
     {
         await using var source = Open(Camera("?restart=never&fps=25"));
@@ -215,6 +217,7 @@ public sealed class CameraPipeSourceTests
     }
 
     [Test]
+    [NonParallelizable] // timing: the stand-in camera (ffmpeg -re) bursts when other tests load the machine
     public async Task Kvs_package_of_the_camera_gives_an_mkv_that_ffprobe_reads_with_every_frame_at_the_cameras_pace()
     {
         var directory = FfmpegTool.CreateTemporaryDirectory();
